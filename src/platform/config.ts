@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * Settings come from the environment, parsed once at start. Every problem is collected and
+ * reported together so an operator can fix them in one go.
+ */
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    HEARTH_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    HEARTH_ALLOW_PGLITE_IN_PRODUCTION: boolish.default(false),
+    HEARTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    HEARTH_COOKIE_SECURE: boolish.optional(),
+    HEARTH_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    HEARTH_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(10),
+    HEARTH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(10),
+    HEARTH_DEMO_DATA: boolish.optional(),
+    HEARTH_OIDC_ISSUER: z.url().optional(),
+    HEARTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    HEARTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    HEARTH_OIDC_REDIRECT_URL: z.url().optional(),
+    HEARTH_OIDC_LABEL: z.string().min(1).default('Sign in with your council account'),
+    HEARTH_PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const production = env.NODE_ENV === 'production';
+    if (production && !env.DATABASE_URL && !env.HEARTH_ALLOW_PGLITE_IN_PRODUCTION) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message:
+          'is required in production: the embedded PGlite database is for demos, development and tests. ' +
+          'Set HEARTH_ALLOW_PGLITE_IN_PRODUCTION=true only if you accept that risk',
+      });
+    }
+    if (production && !env.HEARTH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['HEARTH_SECRET'], message: 'is required in production' });
+    }
+    if (production && env.HEARTH_DEMO_DATA) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HEARTH_DEMO_DATA'],
+        message: 'must not be set in production: demo accounts have published passwords',
+      });
+    }
+    const oidc = [env.HEARTH_OIDC_ISSUER, env.HEARTH_OIDC_CLIENT_ID, env.HEARTH_OIDC_REDIRECT_URL];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HEARTH_OIDC_ISSUER'],
+        message: 'HEARTH_OIDC_ISSUER, HEARTH_OIDC_CLIENT_ID and HEARTH_OIDC_REDIRECT_URL must be set together',
+      });
+    }
+  });
+
+export type Oidc = {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string | undefined;
+  readonly redirectUrl: string;
+  readonly label: string;
+};
+
+export type Config = {
+  readonly env: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly host: string;
+  readonly database: { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly secret: string;
+  readonly cookieSecure: boolean;
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
+  readonly loginMaxFailures: number;
+  readonly demoData: boolean;
+  readonly oidc: Oidc | undefined;
+  readonly logLevel: string;
+};
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Hearth cannot start. Fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** The development secret is public: it only ever signs demo and test sessions. */
+const DEVELOPMENT_SECRET = 'hearth-development-secret-never-use-in-production';
+
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const input = Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'} ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  return Object.freeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'pglite', dataDir: env.HEARTH_DATA_DIR },
+    secret: env.HEARTH_SECRET ?? DEVELOPMENT_SECRET,
+    cookieSecure: env.HEARTH_COOKIE_SECURE ?? production,
+    sessionIdleMinutes: env.HEARTH_SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: env.HEARTH_SESSION_ABSOLUTE_HOURS,
+    loginMaxFailures: env.HEARTH_LOGIN_MAX_FAILURES,
+    demoData: env.HEARTH_DEMO_DATA ?? (!production && !env.DATABASE_URL),
+    oidc:
+      env.HEARTH_OIDC_ISSUER && env.HEARTH_OIDC_CLIENT_ID && env.HEARTH_OIDC_REDIRECT_URL
+        ? {
+            issuer: env.HEARTH_OIDC_ISSUER,
+            clientId: env.HEARTH_OIDC_CLIENT_ID,
+            clientSecret: env.HEARTH_OIDC_CLIENT_SECRET,
+            redirectUrl: env.HEARTH_OIDC_REDIRECT_URL,
+            label: env.HEARTH_OIDC_LABEL,
+          }
+        : undefined,
+    logLevel: env.LOG_LEVEL,
+  } satisfies Config);
+}

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../platform/deps.ts';
+import { cookieNames } from '../plugins/session.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { breakGlassRoutes } from './break-glass/routes.ts';
+import { childrenRoutes } from './children/routes.ts';
+import { staffGuard } from './guard.ts';
+import { homeRoutes } from './home/routes.ts';
+import { signInRoutes } from './sign-in/routes.ts';
+
+/** The staff application: everything a practitioner, manager or administrator uses. */
+export async function staffApp(app: FastifyInstance, options: { deps: Deps }): Promise<void> {
+  const { deps } = options;
+  const names = cookieNames(deps.config.cookieSecure);
+  app.addHook('preHandler', staffGuard);
+  await app.register(signInRoutes, { deps, names });
+  await app.register(homeRoutes, { deps });
+  await app.register(childrenRoutes, { deps });
+  await app.register(breakGlassRoutes, { deps });
+  await app.register(adminRoutes, { deps });
+}

@@ -1,0 +1,22 @@
+import { can, type Actor } from '../../modules/access/actor.ts';
+
+export type NavItem = { readonly text: string; readonly href: string; readonly active: boolean };
+
+/** The service navigation, showing only what this member of staff may use. */
+export function navigationFor(actor: Actor | undefined, url: string): NavItem[] {
+  if (!actor) return [];
+  const path = url.split('?')[0] ?? '/';
+  const items: { text: string; href: string; show: boolean }[] = [
+    { text: 'Home', href: '/', show: true },
+    { text: 'Children', href: '/children', show: can(actor, 'person', 'read') },
+    { text: 'Break-glass review', href: '/manage/break-glass', show: can(actor, 'break_glass', 'review') },
+    { text: 'Staff accounts', href: '/admin/users', show: can(actor, 'user', 'admin') },
+  ];
+  return items
+    .filter((item) => item.show)
+    .map((item) => ({
+      text: item.text,
+      href: item.href,
+      active: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
+    }));
+}
