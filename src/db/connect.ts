@@ -63,8 +63,11 @@ export function lockDataDir(dataDir: string): () => void {
   throw new Error(`Could not lock the data folder ${dataDir}`);
 }
 
-export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
-  return PGlite.create(dataDir ?? 'memory://', {
+/** A PGlite "folder" that lives in memory only (tests). */
+export const MEMORY = 'memory://';
+
+export async function openPglite(dataDir: string): Promise<PGlite> {
+  return PGlite.create(dataDir, {
     extensions: { pg_trgm, fuzzystrmatch },
     parsers: { [DATE_OID]: (value: string) => value, [INT8_OID]: (value: string) => Number(value) },
   });
@@ -72,7 +75,7 @@ export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
 
 export async function connect(database: Config['database']): Promise<DbHandle> {
   if (database.kind === 'pglite') {
-    const unlock = lockDataDir(database.dataDir);
+    const unlock = database.dataDir === MEMORY ? () => undefined : lockDataDir(database.dataDir);
     let pglite: PGlite;
     try {
       pglite = await openPglite(database.dataDir);
