@@ -32,37 +32,34 @@ const schema = z
     HEARTH_OIDC_LABEL: z.string().min(1).default('Sign in with your council account'),
     HEARTH_PUBLIC_URL: z.url().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    const production = env.NODE_ENV === 'production';
-    if (production && !env.DATABASE_URL && !env.HEARTH_ALLOW_PGLITE_IN_PRODUCTION) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DATABASE_URL'],
-        message:
-          'is required in production: the embedded PGlite database is for demos, development and tests. ' +
-          'Set HEARTH_ALLOW_PGLITE_IN_PRODUCTION=true only if you accept that risk',
-      });
-    }
-    if (production && !env.HEARTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['HEARTH_SECRET'], message: 'is required in production' });
-    }
-    if (production && env.HEARTH_DEMO_DATA) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['HEARTH_DEMO_DATA'],
-        message: 'must not be set in production: demo accounts have published passwords',
-      });
-    }
-    const oidc = [env.HEARTH_OIDC_ISSUER, env.HEARTH_OIDC_CLIENT_ID, env.HEARTH_OIDC_REDIRECT_URL];
-    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['HEARTH_OIDC_ISSUER'],
-        message: 'HEARTH_OIDC_ISSUER, HEARTH_OIDC_CLIENT_ID and HEARTH_OIDC_REDIRECT_URL must be set together',
-      });
-    }
   });
+
+type RawEnv = Record<string, string | undefined>;
+
+/**
+ * Rules across settings, checked on the raw values so they are reported even when another setting
+ * fails to parse: the operator sees every problem at once.
+ */
+function crossChecks(env: RawEnv): string[] {
+  const problems: string[] = [];
+  const yes = (value: string | undefined) => value === 'true' || value === '1' || value === 'yes';
+  const production = env['NODE_ENV'] === 'production';
+  if (production && !env['DATABASE_URL'] && !yes(env['HEARTH_ALLOW_PGLITE_IN_PRODUCTION'])) {
+    problems.push(
+      'DATABASE_URL is required in production: the embedded PGlite database is for demos, development and tests. ' +
+        'Set HEARTH_ALLOW_PGLITE_IN_PRODUCTION=true only if you accept that risk',
+    );
+  }
+  if (production && !env['HEARTH_SECRET']) problems.push('HEARTH_SECRET is required in production');
+  if (production && yes(env['HEARTH_DEMO_DATA'])) {
+    problems.push('HEARTH_DEMO_DATA must not be set in production: demo accounts have published passwords');
+  }
+  const oidc = [env['HEARTH_OIDC_ISSUER'], env['HEARTH_OIDC_CLIENT_ID'], env['HEARTH_OIDC_REDIRECT_URL']];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    problems.push('HEARTH_OIDC_ISSUER, HEARTH_OIDC_CLIENT_ID and HEARTH_OIDC_REDIRECT_URL must be set together');
+  }
+  return problems;
+}
 
 export type Oidc = {
   readonly issuer: string;
@@ -102,11 +99,11 @@ const DEVELOPMENT_SECRET = 'hearth-development-secret-never-use-in-production';
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
   const input = Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'} ${issue.message}`),
-    );
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'} ${issue.message}`)),
+    ...crossChecks(input),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   return Object.freeze({

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { DomainError, InvalidInputError } from '../platform/errors.ts';
 import type { Deps } from '../platform/deps.ts';
 import { loggerOptions } from '../platform/logging.ts';
@@ -21,8 +22,12 @@ export type AppOptions = {
   readonly handle: Pick<DbHandle, 'kind'>;
   /** Pino options, or false for silence (tests). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Where the app's own logger writes (tests capture it); the app's redaction rules still apply. */
+  readonly logStream?: DestinationStream;
   /** Extra routes for tests (e.g. a route that throws). */
   readonly extraRoutes?: (app: FastifyInstance) => void;
+  /** Called for every route as it is registered (tests enumerate the route table). */
+  readonly onRoute?: (route: RouteOptions) => void;
 };
 
 const PAGE_TITLES: Record<number, string> = {
@@ -41,14 +46,23 @@ const PAGE_TITLES: Record<number, string> = {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { deps } = options;
   const views = makeViews({ watch: deps.config.env === 'development' });
-  const app = Fastify({
-    logger: options.logger ?? loggerOptions(deps.config.logLevel),
+  const app: FastifyInstance = Fastify({
+    logger: options.logger ?? { ...loggerOptions(deps.config.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
     bodyLimit: 1_048_576,
     routerOptions: { maxParamLength: 200 },
+    // A malformed or over-long URL is answered by the ordinary "Page not found" page, with the usual
+    // security headers, rather than Fastify's bare JSON reply.
+    frameworkErrors: (_error, request, reply) => {
+      request.raw.url = '/page-not-found';
+      app.routing(request.raw, reply.raw);
+    },
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  // Staff pages post HTML forms only: a JSON or plain-text body is refused (415, shown as a 400 page).
+  app.removeContentTypeParser(['application/json', 'text/plain']);
 
   app.decorateReply('view', function view(this: import('fastify').FastifyReply, template: string, context = {}) {
     const request = this.request;

@@ -8,13 +8,10 @@ import { migrate } from '../../src/db/migrate.ts';
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on
  * the PostgreSQL server named by HEARTH_TEST_DATABASE_URL (CI runs the suites on both).
  */
-export async function openTestDb(): Promise<DbHandle> {
-  const serverUrl = process.env['HEARTH_TEST_DATABASE_URL'];
-  if (!serverUrl) {
-    const handle = await connect({ kind: 'pglite', dataDir: MEMORY });
-    await migrate(handle);
-    return handle;
-  }
+export type TestDb = DbHandle & { readonly url: string | undefined };
+
+/** Creates an empty database on the test server and returns its URL (PostgreSQL runs only). */
+export async function createServerDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `hearth_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -22,16 +19,33 @@ export async function openTestDb(): Promise<DbHandle> {
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const handle = await connect({ kind: 'postgres', url: url.toString() });
-  await migrate(handle);
   return {
-    ...handle,
-    async close() {
-      await handle.close();
+    url: url.toString(),
+    async drop() {
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
+    },
+  };
+}
+
+export async function openTestDb(): Promise<TestDb> {
+  const serverUrl = process.env['HEARTH_TEST_DATABASE_URL'];
+  if (!serverUrl) {
+    const handle = await connect({ kind: 'pglite', dataDir: MEMORY });
+    await migrate(handle);
+    return { ...handle, url: undefined };
+  }
+  const database = await createServerDatabase(serverUrl);
+  const handle = await connect({ kind: 'postgres', url: database.url });
+  await migrate(handle);
+  return {
+    ...handle,
+    url: database.url,
+    async close() {
+      await handle.close();
+      await database.drop();
     },
   };
 }

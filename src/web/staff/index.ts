@@ -6,6 +6,7 @@ import { breakGlassRoutes } from './break-glass/routes.ts';
 import { childrenRoutes } from './children/routes.ts';
 import { staffGuard } from './guard.ts';
 import { homeRoutes } from './home/routes.ts';
+import { oidcSignInRoutes } from './sign-in/oidc.ts';
 import { signInRoutes } from './sign-in/routes.ts';
 
 /** The staff application: everything a practitioner, manager or administrator uses. */
@@ -14,6 +15,7 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   const names = cookieNames(deps.config.cookieSecure);
   app.addHook('preHandler', staffGuard);
   await app.register(signInRoutes, { deps, names });
+  await app.register(oidcSignInRoutes, { deps, names });
   await app.register(homeRoutes, { deps });
   await app.register(childrenRoutes, { deps });
   await app.register(breakGlassRoutes, { deps });

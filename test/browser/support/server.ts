@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The browser suites may use these ports only (other suites and tools use the rest). */
+const PORTS = { first: 3200, last: 3299 } as const;
+const START_TIMEOUT_MS = 100_000;
+const STOP_TIMEOUT_MS = 10_000;
+const OUTPUT_LIMIT = 200_000;
+
+export type HearthServer = {
+  /** e.g. http://127.0.0.1:3217 (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  /** Everything the server printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Log lines at level error or fatal (pino level ≥ 50): a 500 or a crash on the server side. */
+  serverErrors(): string[];
+  /** Stops the server (SIGTERM, then SIGKILL) and deletes its data directory. Safe to call twice. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the real server (`node src/main.ts`) as a child process, as a newcomer would run it, on a
+ * fresh embedded database with the demo data, and waits until /health answers 200.
+ * One per test file: start-up (migrations and demo seeding on PGlite) takes several seconds.
+ */
+export async function startServer(): Promise<HearthServer> {
+  const tried = new Set<number>();
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const port = await freePort(tried);
+    tried.add(port);
+    try {
+      return await startOn(port);
+    } catch (error) {
+      lastError = error;
+      // Another process may have taken the port between our check and the server's listen.
+      if (!(error instanceof PortTakenError)) throw error;
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error('Could not start the Hearth server');
+}
+
+class PortTakenError extends Error {}
+
+async function startOn(port: number): Promise<HearthServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-browser-'));
+  const env: NodeJS.ProcessEnv = {};
+  // Only the settings this test means: nothing from the developer's own environment (a DATABASE_URL,
+  // OIDC settings or a production NODE_ENV would change what is being tested).
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(HEARTH_|DATABASE_URL$|NODE_ENV$|PORT$|HOST$|LOG_LEVEL$)/.test(key)) env[key] = value;
+  }
+  Object.assign(env, {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    HEARTH_DATA_DIR: dataDir,
+    HEARTH_DEMO_DATA: 'true',
+    LOG_LEVEL: 'warn',
+  });
+  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If the test process dies without its afterAll, do not leave a server behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await terminate(child, exited);
+    process.removeListener('exit', killOnExit);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(url, child, exited, () => output);
+  } catch (error) {
+    await stop();
+    if (/EADDRINUSE/.test(output)) throw new PortTakenError(`Port ${port} was taken`);
+    throw error;
+  }
+  return {
+    url,
+    port,
+    output: () => output,
+    serverErrors: () =>
+      output.split('\n').filter((line) => {
+        if (!line.startsWith('{')) return false;
+        try {
+          const level: unknown = (JSON.parse(line) as { level?: unknown }).level;
+          return typeof level === 'number' && level >= 50;
+        } catch {
+          return false;
+        }
+      }),
+    stop,
+  };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, exited: Promise<void>, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`The Hearth server exited with code ${child.exitCode} before it was ready. It printed:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`The Hearth server did not answer ${url}/health within ${START_TIMEOUT_MS / 1000}s. It printed:\n${output()}`);
+}
+
+async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS).unref());
+  if ((await Promise.race([exited, timer])) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** A port in the browser range that nothing is listening on, starting at a random place in it. */
+async function freePort(skip: ReadonlySet<number>): Promise<number> {
+  const count = PORTS.last - PORTS.first + 1;
+  const offset = Math.floor(Math.random() * count);
+  for (let i = 0; i < count; i += 1) {
+    const port = PORTS.first + ((offset + i) % count);
+    if (!skip.has(port) && (await canListen(port))) return port;
+  }
+  throw new Error(`No free port between ${PORTS.first} and ${PORTS.last} for the Hearth server`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,363 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../src/db/connect.ts';
+import { allowsInsecureIssuer, oidcConfiguration, OidcUnavailableError } from '../../src/platform/auth/oidc.ts';
+import type { Deps } from '../../src/platform/deps.ts';
+import { openTestDb } from '../support/db.ts';
+import { Browser, testApp } from '../support/web.ts';
+import { makeWorld, testClock, testConfig, testDeps, type TestClock } from '../support/world.ts';
+
+/**
+ * The whole OpenID Connect flow against a real oidc-provider on 127.0.0.1: Hearth (over app.inject)
+ * sends the browser to the provider, the browser (fetch, with its own cookie jar) signs in on the
+ * provider's development login and consent forms, and comes back to Hearth's callback.
+ */
+
+const CALLBACK = 'http://hearth.test/sign-in/oidc/callback';
+const CLIENT_ID = 'hearth-test-client';
+const CLIENT_SECRET = 'hearth-test-client-secret-0123456789';
+
+type AccountClaims = { email: string; email_verified: boolean; name?: string };
+/** What the provider knows about each login name; tests change it as they go. */
+const accounts = new Map<string, AccountClaims>();
+
+type ProviderInstance = { callback(): (req: IncomingMessage, res: ServerResponse) => void };
+type ProviderClass = new (issuer: string, configuration: Record<string, unknown>) => ProviderInstance;
+
+let server: Server;
+let issuer: string;
+let handle: DbHandle;
+let deps: Deps;
+let app: FastifyInstance;
+let clock: TestClock;
+let world: Awaited<ReturnType<typeof makeWorld>>;
+
+/** Listens on the first free port in 3300–3399, starting somewhere in the middle. */
+async function listenInRange(target: Server): Promise<number> {
+  const first = 3340 + Math.floor(Math.random() * 40);
+  for (let i = 0; i < 100; i += 1) {
+    const port = 3300 + ((first - 3300 + i) % 100);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        target.once('error', reject);
+        target.listen(port, '127.0.0.1', () => {
+          target.off('error', reject);
+          resolve();
+        });
+      });
+      return port;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  throw new Error('No free port in 3300–3399');
+}
+
+async function startProvider(): Promise<void> {
+  const route: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  server = createServer((req, res) => {
+    if (route.handler) route.handler(req, res);
+    else res.writeHead(503).end();
+  });
+  const port = await listenInRange(server);
+  issuer = `http://127.0.0.1:${port}`;
+  // oidc-provider ships no type declarations: a specifier typed as string keeps tsc from looking for
+  // them, and ProviderClass describes the little of it used here.
+  const specifier: string = 'oidc-provider';
+  const { default: Provider } = (await import(specifier)) as { default: ProviderClass };
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [CALLBACK],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    pkce: { required: () => true },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    findAccount: (_ctx: unknown, id: string) => {
+      const account = accounts.get(id);
+      if (!account) return undefined;
+      return { accountId: id, claims: () => ({ sub: id, ...account }) };
+    },
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' }] },
+    cookies: { keys: ['oidc-test-cookie-signing-key'] },
+    features: { devInteractions: { enabled: true } },
+  });
+  route.handler = provider.callback();
+}
+
+beforeAll(async () => {
+  await startProvider();
+  handle = await openTestDb();
+  clock = testClock(new Date());
+  deps = testDeps(handle, {
+    clock,
+    config: testConfig({
+      HEARTH_OIDC_ISSUER: issuer,
+      HEARTH_OIDC_CLIENT_ID: CLIENT_ID,
+      HEARTH_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      HEARTH_OIDC_REDIRECT_URL: CALLBACK,
+    }),
+  });
+  world = await makeWorld(deps);
+  app = await testApp(deps);
+});
+afterAll(async () => {
+  await app.close();
+  await handle.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** A browser's cookie jar and navigation at the provider (plain fetch, redirects by hand). */
+class ProviderBrowser {
+  readonly cookies = new Map<string, string>();
+
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const response = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      redirect: 'manual',
+      ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      const expired = attributes.some((a) => /^\s*expires=/i.test(a) && new Date(a.split('=')[1] ?? '').getTime() < Date.now());
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return response;
+  }
+}
+
+function decodeHtml(value: string): string {
+  return value.replace(/&amp;/g, '&').replace(/&#x2F;/gi, '/').replace(/&quot;/g, '"');
+}
+
+/**
+ * Follows the provider from the authorization URL through its login and consent forms until it sends
+ * the browser back to Hearth. Returns the callback URL (absolute), or throws with what went wrong.
+ */
+async function signInAtProvider(authorizationUrl: string, login: string): Promise<URL> {
+  const browser = new ProviderBrowser();
+  let url = authorizationUrl;
+  let response = await browser.request(url);
+  for (let step = 0; step < 20; step += 1) {
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      const next = new URL(location, url);
+      if (next.href.startsWith(CALLBACK)) return next;
+      url = next.href;
+      response = await browser.request(url);
+      continue;
+    }
+    const html = await response.text();
+    if (response.status !== 200) throw new Error(`Provider answered ${response.status}: ${html.slice(0, 500)}`);
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    const prompt = /name="prompt" value="([a-z]+)"/.exec(html)?.[1];
+    if (!action || !prompt) throw new Error(`No interaction form at ${url}`);
+    url = new URL(decodeHtml(action), url).href;
+    const form: Record<string, string> = prompt === 'login' ? { prompt, login, password: 'any password' } : { prompt };
+    response = await browser.request(url, { method: 'POST', form });
+  }
+  throw new Error('Too many steps at the provider');
+}
+
+/** Starts at Hearth, signs in at the provider, and returns Hearth's answer at the callback. */
+async function signInWithOidc(browser: Browser, login: string, tamper?: (callback: URL) => void): Promise<LightMyRequestResponse> {
+  const start = await browser.get('/sign-in/oidc');
+  expect(start.statusCode).toBe(303);
+  const location = String(start.headers.location);
+  expect(location.startsWith(`${issuer}/`)).toBe(true);
+  const callback = await signInAtProvider(location, login);
+  tamper?.(callback);
+  return browser.get(`${callback.pathname}${callback.search}`);
+}
+
+async function counts(): Promise<{ users: number; sessions: number }> {
+  const users = await deps.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const sessions = await deps.db.selectFrom('sessions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return { users: Number(users.n), sessions: Number(sessions.n) };
+}
+
+function heading(body: string): string | undefined {
+  return /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(body)?.[1]?.trim();
+}
+
+describe('signing in with the council identity provider (OIDC)', () => {
+  it('offers the council sign-in on the sign-in page and sends the browser to the provider with PKCE, state and nonce', async () => {
+    const page = await new Browser(app).get('/sign-in');
+    expect(page.body).toContain('href="/sign-in/oidc"');
+
+    const start = await app.inject({ method: 'GET', url: '/sign-in/oidc' });
+    expect(start.statusCode).toBe(303);
+    const target = new URL(String(start.headers.location));
+    expect(target.origin).toBe(issuer);
+    expect(target.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(target.searchParams.get('redirect_uri')).toBe(CALLBACK);
+    expect(target.searchParams.get('response_type')).toBe('code');
+    expect(target.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(target.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(target.searchParams.get('state')).toBeTruthy();
+    expect(target.searchParams.get('nonce')).toBeTruthy();
+    const cookie = start.cookies.find((c) => c.name === 'hearth-oidc');
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe('Lax');
+    expect(cookie?.maxAge).toBe(600);
+    // Sealed: the state and verifier are not readable from the cookie.
+    expect(cookie?.value).not.toContain(target.searchParams.get('state'));
+  });
+
+  it('signs a known user in with a full session, matching their verified email case-insensitively, and stores the subject', async () => {
+    const user = await world.user({ roles: ['practitioner'], teamIds: [world.teamA], password: null, enrolled: false });
+    accounts.set('alice', { email: user.email.toUpperCase(), email_verified: true });
+    const browser = new Browser(app);
+
+    const callback = await signInWithOidc(browser, 'alice');
+    expect(callback.statusCode).toBe(303);
+    expect(callback.headers.location).toBe('/');
+    const token = browser.cookies.get('hearth-session');
+    expect(token).toBeTruthy();
+    expect(browser.cookies.has('hearth-oidc')).toBe(false);
+
+    const row = await deps.db.selectFrom('users').select(['display_name', 'oidc_subject']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const home = await browser.get('/');
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain(`Hello, ${row.display_name}`);
+    expect(row.oidc_subject).toBe(`${issuer}|alice`);
+
+    const sessions = await deps.db.selectFrom('sessions').select('stage').where('user_id', '=', user.id).execute();
+    expect(sessions.map((s) => s.stage)).toEqual(['full']);
+    const audit = await deps.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_user_id', 'detail'])
+      .where('entity_id', '=', user.id)
+      .where('action', '=', 'auth.signed_in_oidc')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor_user_id).toBe(user.id);
+    expect(audit[0]?.detail).toEqual({ linked: true });
+  });
+
+  it('finds a linked user by subject even when the provider now gives a different email', async () => {
+    const user = await world.user({ roles: ['practitioner'], teamIds: [world.teamA] });
+    accounts.set('bob', { email: user.email, email_verified: true });
+    expect((await signInWithOidc(new Browser(app), 'bob')).headers.location).toBe('/');
+    accounts.set('bob', { email: 'bob.renamed@elsewhere.example', email_verified: true });
+    const browser = new Browser(app);
+    const again = await signInWithOidc(browser, 'bob');
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe('/');
+    expect((await browser.get('/')).statusCode).toBe(200);
+  });
+
+  it('refuses an email Hearth does not know, and creates nothing', async () => {
+    accounts.set('ghost', { email: 'ghost.nobody@example.gov.uk', email_verified: true });
+    const before = await counts();
+    const browser = new Browser(app);
+    const refused = await signInWithOidc(browser, 'ghost');
+    expect(refused.statusCode).toBe(403);
+    expect(heading(refused.body)).toContain('You cannot sign in to Hearth with this account');
+    expect(refused.body).toContain('govuk-heading-l');
+    expect(browser.cookies.has('hearth-session')).toBe(false);
+    expect(await counts()).toEqual(before);
+    const ghost = await deps.db.selectFrom('users').select('id').where('email', 'ilike', 'ghost.nobody@example.gov.uk').executeTakeFirst();
+    expect(ghost).toBeUndefined();
+    expect((await browser.get('/')).headers.location).toBe('/sign-in');
+  });
+
+  it('refuses a disabled user, and an unverified email, with the same page as an unknown one', async () => {
+    const disabled = await world.user({ roles: ['practitioner'] });
+    await deps.db.updateTable('users').set({ disabled_at: clock.now() }).where('id', '=', disabled.id).execute();
+    accounts.set('carol', { email: disabled.email, email_verified: true });
+    const unverified = await world.user({ roles: ['practitioner'] });
+    accounts.set('dave', { email: unverified.email, email_verified: false });
+    accounts.set('erin', { email: 'erin.unknown@example.gov.uk', email_verified: true });
+
+    const before = await counts();
+    const unknown = await signInWithOidc(new Browser(app), 'erin');
+    for (const login of ['carol', 'dave']) {
+      const refused = await signInWithOidc(new Browser(app), login);
+      expect(refused.statusCode).toBe(unknown.statusCode);
+      expect(heading(refused.body)).toBe(heading(unknown.body));
+    }
+    expect(await counts()).toEqual(before);
+    const subjects = await deps.db.selectFrom('users').select('oidc_subject').where('id', 'in', [disabled.id, unverified.id]).execute();
+    expect(subjects.map((s) => s.oidc_subject)).toEqual([null, null]);
+  });
+
+  it('refuses a tampered state, a missing flow cookie, a replayed callback and an expired flow', async () => {
+    const user = await world.user({ roles: ['practitioner'] });
+    accounts.set('frank', { email: user.email, email_verified: true });
+    const before = await counts();
+
+    const tampered = await signInWithOidc(new Browser(app), 'frank', (callback) => {
+      callback.searchParams.set('state', `${callback.searchParams.get('state') ?? ''}x`);
+    });
+    expect(tampered.statusCode).toBe(400);
+    expect(heading(tampered.body)).toContain('signing in did not work');
+
+    const elsewhere = new Browser(app);
+    const start = await elsewhere.get('/sign-in/oidc');
+    const callback = await signInAtProvider(String(start.headers.location), 'frank');
+    const stranger = await new Browser(app).get(`${callback.pathname}${callback.search}`);
+    expect(stranger.statusCode).toBe(400);
+
+    clock.advance(11 * 60_000);
+    const late = await elsewhere.get(`${callback.pathname}${callback.search}`);
+    expect(late.statusCode).toBe(400);
+    expect(await counts()).toEqual(before);
+
+    // The same cookie and callback used twice: the provider has already spent the code.
+    const first = new Browser(app);
+    const started = await first.get('/sign-in/oidc');
+    const flowCookie = first.cookies.get('hearth-oidc') ?? '';
+    const done = await signInAtProvider(String(started.headers.location), 'frank');
+    expect((await first.get(`${done.pathname}${done.search}`)).headers.location).toBe('/');
+    const replay = new Browser(app);
+    replay.cookies.set('hearth-oidc', flowCookie);
+    expect((await replay.get(`${done.pathname}${done.search}`)).statusCode).toBe(400);
+    expect(replay.cookies.has('hearth-session')).toBe(false);
+  });
+
+  it('is off when no issuer is configured', async () => {
+    const plain = await testApp({ ...deps, config: testConfig() });
+    try {
+      expect((await plain.inject({ method: 'GET', url: '/sign-in/oidc' })).statusCode).toBe(404);
+      expect((await plain.inject({ method: 'GET', url: '/sign-in/oidc/callback?code=x&state=y' })).statusCode).toBe(404);
+      expect((await plain.inject({ method: 'GET', url: '/sign-in' })).body).not.toContain('/sign-in/oidc');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('allows plain http only for a provider on this machine', async () => {
+    expect(allowsInsecureIssuer('http://127.0.0.1:3301')).toBe(true);
+    expect(allowsInsecureIssuer('http://localhost:3301/realms/council')).toBe(true);
+    expect(allowsInsecureIssuer('https://127.0.0.1')).toBe(false);
+    expect(allowsInsecureIssuer('http://login.council.gov.uk')).toBe(false);
+    expect(allowsInsecureIssuer('http://127.0.0.1.nip.io')).toBe(false);
+    expect(allowsInsecureIssuer('http://localhost.council.gov.uk')).toBe(false);
+    const insecure = oidcConfiguration({
+      issuer: 'http://login.council.invalid',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUrl: CALLBACK,
+      label: 'Council',
+    });
+    await expect(insecure).rejects.toBeInstanceOf(OidcUnavailableError);
+    await expect(insecure).rejects.toHaveProperty('cause.code', 'OAUTH_HTTP_REQUEST_FORBIDDEN');
+  });
+});
