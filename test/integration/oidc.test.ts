@@ -88,6 +88,7 @@ async function startProvider(): Promise<void> {
     },
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: ['oidc-test-cookie-signing-key'] },
+    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     features: { devInteractions: { enabled: true } },
   });
   route.handler = provider.callback();
@@ -176,13 +177,12 @@ async function signInAtProvider(authorizationUrl: string, login: string): Promis
 }
 
 /** Starts at Hearth, signs in at the provider, and returns Hearth's answer at the callback. */
-async function signInWithOidc(browser: Browser, login: string, tamper?: (callback: URL) => void): Promise<LightMyRequestResponse> {
+async function signInWithOidc(browser: Browser, login: string): Promise<LightMyRequestResponse> {
   const start = await browser.get('/sign-in/oidc');
   expect(start.statusCode).toBe(303);
   const location = String(start.headers.location);
   expect(location.startsWith(`${issuer}/`)).toBe(true);
   const callback = await signInAtProvider(location, login);
-  tamper?.(callback);
   return browser.get(`${callback.pathname}${callback.search}`);
 }
 
@@ -303,11 +303,22 @@ describe('signing in with the council identity provider (OIDC)', () => {
     accounts.set('frank', { email: user.email, email_verified: true });
     const before = await counts();
 
-    const tampered = await signInWithOidc(new Browser(app), 'frank', (callback) => {
-      callback.searchParams.set('state', `${callback.searchParams.get('state') ?? ''}x`);
-    });
+    // The state is checked before the code is spent: the same flow cookie with the real state still works.
+    const browser = new Browser(app);
+    const begun = await browser.get('/sign-in/oidc');
+    const flow = browser.cookies.get('hearth-oidc') ?? '';
+    const returned = await signInAtProvider(String(begun.headers.location), 'frank');
+    const forged = new URL(returned);
+    forged.searchParams.set('state', `${returned.searchParams.get('state') ?? ''}x`);
+    const tampered = await browser.get(`${forged.pathname}${forged.search}`);
     expect(tampered.statusCode).toBe(400);
     expect(heading(tampered.body)).toContain('signing in did not work');
+    expect(browser.cookies.has('hearth-session')).toBe(false);
+    expect(browser.cookies.has('hearth-oidc')).toBe(false);
+    expect(await counts()).toEqual(before);
+    browser.cookies.set('hearth-oidc', flow);
+    expect((await browser.get(`${returned.pathname}${returned.search}`)).headers.location).toBe('/');
+    const signedIn = await counts();
 
     const elsewhere = new Browser(app);
     const start = await elsewhere.get('/sign-in/oidc');
@@ -318,18 +329,15 @@ describe('signing in with the council identity provider (OIDC)', () => {
     clock.advance(11 * 60_000);
     const late = await elsewhere.get(`${callback.pathname}${callback.search}`);
     expect(late.statusCode).toBe(400);
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual(signedIn);
 
-    // The same cookie and callback used twice: the provider has already spent the code.
-    const first = new Browser(app);
-    const started = await first.get('/sign-in/oidc');
-    const flowCookie = first.cookies.get('hearth-oidc') ?? '';
-    const done = await signInAtProvider(String(started.headers.location), 'frank');
-    expect((await first.get(`${done.pathname}${done.search}`)).headers.location).toBe('/');
+    // The same flow cookie and callback used again: the provider has already spent the code.
+    clock.advance(-11 * 60_000);
     const replay = new Browser(app);
-    replay.cookies.set('hearth-oidc', flowCookie);
-    expect((await replay.get(`${done.pathname}${done.search}`)).statusCode).toBe(400);
+    replay.cookies.set('hearth-oidc', flow);
+    expect((await replay.get(`${returned.pathname}${returned.search}`)).statusCode).toBe(400);
     expect(replay.cookies.has('hearth-session')).toBe(false);
+    expect(await counts()).toEqual(signedIn);
   });
 
   it('is off when no issuer is configured', async () => {

@@ -162,12 +162,16 @@ function verifiedEmail(claims: Record<string, unknown>): string | undefined {
   return normalised.length > 0 && normalised.length <= 254 ? normalised : undefined;
 }
 
+/** A short reason for the log: the library's code and message, the provider's error, and the cause. */
 function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return 'unknown error';
+  if (!(error instanceof Error)) return 'unknown error';
+  const parts: string[] = [];
+  const { code, error: oauthError, cause } = error as { code?: unknown; error?: unknown; cause?: unknown };
+  if (typeof code === 'string') parts.push(code);
+  if (typeof oauthError === 'string') parts.push(oauthError);
+  parts.push(error.message);
+  if (cause instanceof Error) parts.push(cause.message);
+  return parts.join(': ');
 }
 
 /**

@@ -39,6 +39,13 @@ export class HearthPage {
       if (message.type() === 'error') this.consoleErrors.push(`${message.text()} (on ${page.url()})`);
     });
     page.on('pageerror', (error) => this.consoleErrors.push(`Uncaught: ${error.message} (on ${page.url()})`));
+    if (process.env['DEBUG_HEARTH']) {
+      const t0 = Date.now();
+      page.on('request', (r) => console.log(Date.now() - t0, 'REQ', r.method(), r.url()));
+      page.on('response', (r) => console.log(Date.now() - t0, 'RES', r.status(), r.url()));
+      page.on('requestfailed', (r) => console.log(Date.now() - t0, 'FAIL', r.url(), r.failure()?.errorText));
+      page.on('load', () => console.log(Date.now() - t0, 'LOAD', page.url()));
+    }
     page.on('domcontentloaded', () => {
       if (this.current !== undefined) this.unchecked.push(this.current);
       this.current = page.url();
