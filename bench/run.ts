@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
 import { freePorts, startServer, type Server } from './processes.ts';
 import { signInDemoPractitioner } from './sign-in.ts';
@@ -69,10 +70,11 @@ type Run = {
 
 class LoadFailure extends Error {}
 
-const log = (message: string) => console.error(`[bench] ${message}`);
+const startedAt = Date.now();
+const log = (message: string) => console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`);
 
 /** One autocannon run. Throws LoadFailure if any response was not 2xx, or any request errored. */
-async function load(target: Target, seconds: number): Promise<Run> {
+async function load(target: Target, seconds: number, warmUp = false): Promise<Run> {
   const latencies = new LatencyRecorder();
   const result = await new Promise<Result>((resolve, reject) => {
     const instance = autocannon(
@@ -85,7 +87,7 @@ async function load(target: Target, seconds: number): Promise<Run> {
     });
   });
   const failed = result.non2xx + result.errors + result.timeouts + result.mismatches;
-  if (failed > 0 || result['2xx'] === 0) {
+  if (failed > 0 || (!warmUp && result['2xx'] === 0)) {
     const codes = Object.entries(result.statusCodeStats)
       .map(([code, { count }]) => `${code}×${count}`)
       .join(', ');
@@ -107,7 +109,12 @@ async function load(target: Target, seconds: number): Promise<Run> {
 
 /** One request before any load, so a broken target fails fast and clearly. */
 async function preflight(target: Target): Promise<void> {
-  const response = await fetch(target.url, { headers: target.headers, redirect: 'manual' });
+  let response: Response;
+  try {
+    response = await fetch(target.url, { headers: target.headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    throw new LoadFailure(`${target.label} (${target.url}) did not answer one request within 30 s`, { cause: error });
+  }
   const body = await response.text();
   if (response.status < 200 || response.status >= 300) {
     throw new LoadFailure(`${target.label} (${target.url}) answered ${response.status} before the load: ${body.slice(0, 300)}`);
@@ -209,6 +216,9 @@ function writeBenchmarks(section: string): void {
 
 async function main(): Promise<void> {
   const loadBefore = os.loadavg();
+  if ((loadBefore[0] ?? 0) > os.availableParallelism()) {
+    log(`warning: load average ${(loadBefore[0] ?? 0).toFixed(2)} on ${os.availableParallelism()} CPUs; other work will skew these figures`);
+  }
   const servers: Server[] = [];
   const dataRoot = mkdtempSync(join(os.tmpdir(), 'hearth-bench-'));
   let interrupted = false;
@@ -276,10 +286,11 @@ async function main(): Promise<void> {
     ];
 
     for (const target of targets) await preflight(target);
+    log('every target answers 2xx');
     if (settings.warmupSeconds > 0) {
       for (const target of targets) {
         log(`warm-up ${target.key} (${settings.warmupSeconds} s)`);
-        await load(target, settings.warmupSeconds);
+        await load(target, settings.warmupSeconds, true);
       }
     }
 
@@ -309,14 +320,17 @@ async function main(): Promise<void> {
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    log('stopping the servers');
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(dataRoot, { recursive: true, force: true });
+    log('stopped');
   }
 }
 
 try {
   await main();
 } catch (error) {
-  console.error(`\n[bench] FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${error.cause instanceof Error ? error.cause.message : inspect(error.cause)})` : '';
+  console.error(`\n[bench] FAILED: ${error instanceof Error ? error.message : String(error)}${cause}`);
   process.exitCode = 1;
 }

@@ -1,6 +1,9 @@
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/modules/demo/demo-seed.ts';
 import { totpCode } from '../src/platform/auth/totp.ts';
 
+/** A sign-in step that takes longer than this has hung (e.g. a database deadlock). */
+const TIMEOUT_MS = 30_000;
+
 /** A tiny cookie jar: name → value, from Set-Cookie headers (expired/cleared cookies are dropped). */
 class CookieJar {
   readonly #cookies = new Map<string, string>();
@@ -64,11 +67,12 @@ export async function signInDemoPractitioner(base: string): Promise<SignedIn> {
   const form = (fields: Record<string, string>) => ({
     method: 'POST',
     redirect: 'manual' as const,
+    signal: AbortSignal.timeout(TIMEOUT_MS),
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
     body: new URLSearchParams(fields).toString(),
   });
 
-  const signInPage = await fetch(`${base}/sign-in`, { redirect: 'manual' });
+  const signInPage = await fetch(`${base}/sign-in`, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
   await expectStatus(signInPage, 200, 'GET /sign-in');
   jar.take(signInPage);
   const preCsrf = csrfTokenIn(await signInPage.text(), 'GET /sign-in');
@@ -77,7 +81,7 @@ export async function signInDemoPractitioner(base: string): Promise<SignedIn> {
   expectRedirect(password, '/sign-in/second-factor', 'POST /sign-in');
   jar.take(password);
 
-  const secondFactorPage = await fetch(`${base}/sign-in/second-factor`, { redirect: 'manual', headers: { cookie: jar.header() } });
+  const secondFactorPage = await fetch(`${base}/sign-in/second-factor`, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS), headers: { cookie: jar.header() } });
   await expectStatus(secondFactorPage, 200, 'GET /sign-in/second-factor');
   jar.take(secondFactorPage);
   const sessionCsrf = csrfTokenIn(await secondFactorPage.text(), 'GET /sign-in/second-factor');
@@ -86,7 +90,7 @@ export async function signInDemoPractitioner(base: string): Promise<SignedIn> {
   expectRedirect(code, '/', 'POST /sign-in/second-factor');
   jar.take(code);
 
-  const home = await fetch(`${base}/`, { redirect: 'manual', headers: { cookie: jar.header() } });
+  const home = await fetch(`${base}/`, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS), headers: { cookie: jar.header() } });
   await expectStatus(home, 200, 'GET / after signing in');
   jar.take(home);
   const html = await home.text();

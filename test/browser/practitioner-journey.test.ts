@@ -1,11 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { govukDate } from '../../src/web/views.ts';
-import { AccessibilityChecker } from './support/accessibility.ts';
 import { demoAccount } from './support/accounts.ts';
-import { launchChromium } from './support/browser.ts';
-import { HearthPage } from './support/hearth-page.ts';
-import { startServer, type HearthServer } from './support/server.ts';
+import { browserSuite } from './support/suite.ts';
 
 /**
  * A practitioner signs in, finds a child, reads the record, sees their own visit in "Who has looked at
@@ -29,31 +25,12 @@ const RUNS = [
 ] as const;
 
 describe('practitioner journey in a browser', () => {
-  let browser: Browser | undefined;
-  let server: HearthServer | undefined;
-  let accessibility: AccessibilityChecker;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    accessibility = new AccessibilityChecker(browser);
-    server = await startServer();
-  });
-
-  afterEach(() => {
-    expect(server?.serverErrors(), 'errors logged by the server').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await accessibility?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   for (const run of RUNS) {
     test(`sign in, open a child's record, see who has looked, sign out (JavaScript ${run.javaScriptEnabled ? 'on' : 'off'})`, async () => {
-      if (!browser || !server) throw new Error('The browser or the server did not start');
       const days = [govukDate(new Date())];
-      const hearth = await HearthPage.open(browser, server, accessibility, { javaScriptEnabled: run.javaScriptEnabled });
+      const hearth = await suite.open({ javaScriptEnabled: run.javaScriptEnabled });
       try {
         await hearth.signIn(run.account);
         const navigation = hearth.page.getByRole('navigation', { name: 'Menu' });
@@ -101,7 +78,10 @@ describe('practitioner journey in a browser', () => {
         hearth.expectEveryPageChecked();
         if (run.javaScriptEnabled) {
           expect(hearth.consoleErrors, 'console errors (a CSP violation would show here)').toEqual([]);
-          const storage = await hearth.page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
+          const storage = await hearth.page.evaluate(() => ({
+            local: localStorage.length,
+            session: sessionStorage.length,
+          }));
           expect(storage, 'nothing is kept in web storage').toEqual({ local: 0, session: 0 });
           for (const cookie of await hearth.context.cookies()) {
             expect(cookie.httpOnly, `cookie ${cookie.name} is not readable by scripts`).toBe(true);
@@ -110,6 +90,6 @@ describe('practitioner journey in a browser', () => {
       } finally {
         await hearth.close();
       }
-    });
+    }, 180_000);
   }
 });

@@ -4,8 +4,15 @@ import type { DbHandle } from '../../src/db/connect.ts';
 import type { Deps } from '../../src/platform/deps.ts';
 import { openTestDb } from '../support/db.ts';
 import { Browser, csrfFrom } from '../support/web.ts';
-import { makeWorld, testClock, testConfig, testDeps, type TestClock, type TestUser } from '../support/world.ts';
-import { appWithRouteTable, fillRoute, signedInAs, snapshot, type RouteInfo } from './helpers.ts';
+import {
+  makeWorld,
+  testClock,
+  testConfig,
+  testDeps,
+  type TestClock,
+  type TestUser,
+} from '../support/world.ts';
+import { appWithRouteTable, fillRoute, signedInAs, snapshot, type RouteInfo } from '../support/app-helpers.ts';
 
 let handle: DbHandle;
 let app: FastifyInstance;
@@ -84,11 +91,18 @@ describe('anti-forgery tokens', () => {
 
   it('refuses every state-changing route from a signed-in session, with no token or another session’s token, and changes nothing', async () => {
     // Someone who could do everything, so a missing check would show as a change.
-    const admin = await world.user({ roles: ['administrator', 'team_manager', 'practitioner'], teamIds: [world.teamA] });
+    const admin = await world.user({
+      roles: ['administrator', 'team_manager', 'practitioner'],
+      teamIds: [world.teamA],
+    });
     const other = await world.user({ roles: ['administrator', 'practitioner'], teamIds: [world.teamA] });
     const target = await world.user({ roles: ['practitioner'], teamIds: [world.teamA] });
     const disabled = await world.user({ roles: ['practitioner'], teamIds: [world.teamA] });
-    await deps.db.updateTable('users').set({ disabled_at: clock.now() }).where('id', '=', disabled.id).execute();
+    await deps.db
+      .updateTable('users')
+      .set({ disabled_at: clock.now() })
+      .where('id', '=', disabled.id)
+      .execute();
     const colleague = await world.user({ roles: ['practitioner'], teamIds: [world.teamA] });
     const childB = await world.child({ teamId: world.teamB });
     const grant = await deps.db
@@ -105,17 +119,41 @@ describe('anti-forgery tokens', () => {
       .executeTakeFirstOrThrow();
 
     const versionOf = async (user: TestUser) =>
-      String((await deps.db.selectFrom('users').select('version').where('id', '=', user.id).executeTakeFirstOrThrow()).version);
+      String(
+        (
+          await deps.db
+            .selectFrom('users')
+            .select('version')
+            .where('id', '=', user.id)
+            .executeTakeFirstOrThrow()
+        ).version,
+      );
 
     /** What each known route needs to do real work; anything new gets a random id and an empty form. */
-    const requests: Record<string, () => Promise<{ params: Record<string, string>; form: Record<string, string | string[]>; changes: boolean }>> = {
-      'POST /sign-in': async () => ({ params: {}, form: { email: target.email, password: target.password }, changes: true }),
+    const requests: Record<
+      string,
+      () => Promise<{
+        params: Record<string, string>;
+        form: Record<string, string | string[]>;
+        changes: boolean;
+      }>
+    > = {
+      'POST /sign-in': async () => ({
+        params: {},
+        form: { email: target.email, password: target.password },
+        changes: true,
+      }),
       // A full session is sent away from the second-factor step, so even with a token nothing happens.
       'POST /sign-in/second-factor': async () => ({ params: {}, form: { code: '123456' }, changes: false }),
       'POST /sign-out': async () => ({ params: {}, form: {}, changes: true }),
       'POST /admin/users': async () => ({
         params: {},
-        form: { email: 'forged.account@example.gov.uk', displayName: 'Forged Account', password: 'a long enough password', roleIds: 'senior_leader' },
+        form: {
+          email: 'forged.account@example.gov.uk',
+          displayName: 'Forged Account',
+          password: 'a long enough password',
+          roleIds: 'senior_leader',
+        },
         changes: true,
       }),
       'POST /admin/users/:id/access': async () => ({
@@ -123,8 +161,16 @@ describe('anti-forgery tokens', () => {
         form: { version: await versionOf(target), roleIds: ['senior_leader', 'administrator'] },
         changes: true,
       }),
-      'POST /admin/users/:id/disable': async () => ({ params: { id: target.id }, form: { version: await versionOf(target) }, changes: true }),
-      'POST /admin/users/:id/enable': async () => ({ params: { id: disabled.id }, form: { version: await versionOf(disabled) }, changes: true }),
+      'POST /admin/users/:id/disable': async () => ({
+        params: { id: target.id },
+        form: { version: await versionOf(target) },
+        changes: true,
+      }),
+      'POST /admin/users/:id/enable': async () => ({
+        params: { id: disabled.id },
+        form: { version: await versionOf(disabled) },
+        changes: true,
+      }),
       'POST /admin/users/:id/reset-second-factor': async () => ({
         params: { id: target.id },
         form: { version: await versionOf(target) },
@@ -135,7 +181,11 @@ describe('anti-forgery tokens', () => {
         form: { reasonCode: 'urgent_safeguarding', reason: 'A forged request for emergency access' },
         changes: true,
       }),
-      'POST /manage/break-glass/:id/reviewed': async () => ({ params: { id: grant.id }, form: {}, changes: true }),
+      'POST /manage/break-glass/:id/reviewed': async () => ({
+        params: { id: grant.id },
+        form: {},
+        changes: true,
+      }),
     };
 
     const attacker = await signedInAs(app, deps, other.id);
@@ -162,12 +212,17 @@ describe('anti-forgery tokens', () => {
       const damaged = `${ownToken.slice(0, 63)}${ownToken.endsWith('0') ? '1' : '0'}`;
       const malformed = await post(browser, route.method, url, spec.form, damaged);
       expect(malformed.statusCode, `${key} with a damaged token`).toBe(403);
-      expect(await snapshot(handle), `${key}: nothing may change without the session's own token`).toEqual(before);
+      expect(await snapshot(handle), `${key}: nothing may change without the session's own token`).toEqual(
+        before,
+      );
 
       // The same request with the session's own token does its work, so the refusals above were the token's doing.
       const genuine = await post(browser, route.method, url, spec.form, ownToken);
       expect(genuine.statusCode, `${key} with its own token`).not.toBe(403);
-      if (spec.changes) expect(await snapshot(handle), `${key} with its own token should change something`).not.toEqual(before);
+      if (spec.changes)
+        expect(await snapshot(handle), `${key} with its own token should change something`).not.toEqual(
+          before,
+        );
       tested.push(key);
     }
     expect(tested.length).toBeGreaterThanOrEqual(Object.keys(requests).length);
@@ -179,12 +234,19 @@ describe('anti-forgery tokens', () => {
     const childB = await world.child({ teamId: world.teamB });
     const browser = await signedInAs(app, deps, user.id);
     const foreign = csrfFrom((await (await signedInAs(app, deps, other.id)).get('/')).body);
-    const form = new URLSearchParams({ reasonCode: 'urgent_safeguarding', reason: 'Header token test reason' }).toString();
+    const form = new URLSearchParams({
+      reasonCode: 'urgent_safeguarding',
+      reason: 'Header token test reason',
+    }).toString();
     const before = await snapshot(handle);
     const refused = await app.inject({
       method: 'POST',
       url: `/children/${childB}/break-glass`,
-      headers: { cookie: browser.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': foreign },
+      headers: {
+        cookie: browser.cookieHeader(),
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-csrf-token': foreign,
+      },
       payload: form,
     });
     expect(refused.statusCode).toBe(403);
@@ -201,7 +263,9 @@ describe('anti-forgery tokens', () => {
     expect(a.cookies.get('hearth-pre')).not.toBe(b.cookies.get('hearth-pre'));
     expect(tokenA).not.toBe(tokenB);
     const credentials = { email: user.email, password: user.password };
-    const sessions = async () => (await deps.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).execute()).length;
+    const sessions = async () =>
+      (await deps.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).execute())
+        .length;
 
     // A's token in B's browser, and with no pre-session cookie at all: refused, no session started.
     const crossed = await b.post('/sign-in', credentials, { csrf: tokenA });

@@ -9,6 +9,9 @@ import { can, type Actor } from './actor.ts';
 /** Who is doing it: a signed-in administrator, or the command line (`system`). */
 export type AdminActor = Actor | 'system';
 
+/** A well-formed UUID: anything else is "not found" before it reaches the database (a uuid column). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function requireAdmin(actor: AdminActor): string | null {
   if (actor === 'system') return null;
   if (!can(actor, 'user', 'admin')) throw new ForbiddenError();
@@ -89,7 +92,7 @@ async function checkRolesAndTeams(deps: Deps, organisationId: string, roleIds: r
     if (roles.length !== new Set(roleIds).size) errors.push({ field: 'roleIds', message: 'Select roles from the list' });
   }
   if (teamIds.length > 0) {
-    const valid = teamIds.every((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const valid = teamIds.every((id) => UUID.test(id));
     const teams = valid
       ? await deps.db.selectFrom('teams').select('id').where('id', 'in', teamIds).where('organisation_id', '=', organisationId).execute()
       : [];
@@ -138,7 +141,7 @@ export async function listUsers(deps: Deps, actor: Actor): Promise<UserListing[]
 
 export async function getUserForAdmin(deps: Deps, actor: Actor, userId: string) {
   requireAdmin(actor);
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError();
+  if (!UUID.test(userId)) throw new NotFoundError();
   const user = await deps.db
     .selectFrom('users')
     .select(['id', 'email', 'display_name', 'disabled_at', 'totp_secret', 'version'])
@@ -220,6 +223,7 @@ export async function setUserDisabled(
   if (actor !== 'system' && actor.userId === userId && disabled) {
     throw new InvalidInputError([{ field: 'disabled', message: 'You cannot disable your own account' }]);
   }
+  if (!UUID.test(userId)) throw new NotFoundError();
   await deps.db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select(['id', 'organisation_id', 'version']).where('id', '=', userId).executeTakeFirst();
     if (!user || (actor !== 'system' && user.organisation_id !== actor.organisationId)) throw new NotFoundError();
@@ -244,6 +248,7 @@ export async function resetSecondFactor(
   input: { version?: number; requestId: string | null },
 ): Promise<void> {
   const actorUserId = requireAdmin(actor);
+  if (!UUID.test(userId)) throw new NotFoundError();
   await deps.db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select(['id', 'organisation_id', 'version']).where('id', '=', userId).executeTakeFirst();
     if (!user || (actor !== 'system' && user.organisation_id !== actor.organisationId)) throw new NotFoundError();

@@ -41,7 +41,8 @@ export async function listPeopleInScope(deps: Deps, actor: Actor, limit = 100): 
  */
 export async function viewPerson(deps: Deps, actor: Actor, personId: string, context: ViewContext): Promise<PersonRecord> {
   if (!UUID.test(personId)) throw new NotFoundError();
-  return deps.db.transaction().execute(async (trx) => {
+  // The refusal is audited inside the transaction, so it must commit: the error is thrown after it.
+  const record = await deps.db.transaction().execute(async (trx): Promise<PersonRecord | undefined> => {
     const row = await trx
       .selectFrom('people')
       .leftJoin('allocations', (join) =>
@@ -69,9 +70,9 @@ export async function viewPerson(deps: Deps, actor: Actor, personId: string, con
         detail: { route: context.route },
         requestId: context.requestId,
       });
-      throw new NotFoundError();
+      return undefined;
     }
-    const viaBreakGlass = !(await isInOrdinaryScope(deps, actor, personId));
+    const viaBreakGlass = !(await isInOrdinaryScope(trx, actor, personId));
     await recordAudit(trx, {
       actorUserId: actor.userId,
       action: 'person.view',
@@ -90,12 +91,15 @@ export async function viewPerson(deps: Deps, actor: Actor, personId: string, con
       viaBreakGlass,
     };
   });
+  if (!record) throw new NotFoundError();
+  return record;
 }
 
-async function isInOrdinaryScope(deps: Deps, actor: Actor, personId: string): Promise<boolean> {
+/** Reads in the caller's transaction: on PGlite (one connection) a read outside it would wait forever. */
+async function isInOrdinaryScope(db: Deps['db'], actor: Actor, personId: string): Promise<boolean> {
   // Every grant has expired by the end of time, so this asks for ordinary scope alone.
   const endOfTime = { now: () => new Date('9999-12-31T00:00:00Z') };
-  const row = await deps.db
+  const row = await db
     .selectFrom('people')
     .select('id')
     .where('id', '=', personId)

@@ -62,7 +62,7 @@ describe('the audit log', () => {
       }),
     ).rejects.toThrow('the change failed');
     const after = await handle.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(after.n)).toBe(Number(before.n));
+    expect(after.n).toBe(before.n);
   });
 
   it('detects a row edited behind the triggers', async () => {

@@ -20,7 +20,7 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `The browser tests need Chromium at ${CHROMIUM_PATH}, and it is not there. Install it with ` +
-        '`apt-get install chromium` (Debian\'s package; .ci/run installs it too). These tests fail rather than skip without it.',
+        "`apt-get install chromium` (Debian's package; .ci/run installs it too). These tests fail rather than skip without it.",
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });

@@ -9,6 +9,8 @@ export type Expected = {
   readonly title: string;
   /** The page's one <h1>, when it is not the same as the title. */
   readonly heading?: string;
+  /** The HTTP status the page was served with (after any redirect): 200 unless said. */
+  readonly status?: number;
 };
 
 /**
@@ -27,19 +29,49 @@ export class HearthPage {
   private readonly server: HearthServer;
   private readonly accessibility: AccessibilityChecker;
   private current: string | undefined;
+  private documentStatus: number | undefined;
+  private readonly documentStatuses = new Map<string, number>();
   readonly checked: string[] = [];
 
-  private constructor(page: Page, server: HearthServer, accessibility: AccessibilityChecker, javaScriptEnabled: boolean) {
+  private constructor(
+    page: Page,
+    server: HearthServer,
+    accessibility: AccessibilityChecker,
+    javaScriptEnabled: boolean,
+  ) {
     this.page = page;
     this.context = page.context();
     this.server = server;
     this.accessibility = accessibility;
     this.javaScriptEnabled = javaScriptEnabled;
+    page.on('response', (response) => {
+      const request = response.request();
+      if (
+        request.isNavigationRequest() &&
+        response.frame() === page.mainFrame() &&
+        (response.status() < 300 || response.status() >= 400)
+      ) {
+        this.documentStatus = response.status();
+        this.documentStatuses.set(response.url(), response.status());
+      }
+    });
     page.on('console', (message) => {
-      if (message.type() === 'error') this.consoleErrors.push(`${message.text()} (on ${page.url()})`);
+      if (message.type() !== 'error') return;
+      // Chromium reports a page served with an error status (a 400 form, a 409) as a console error;
+      // that status is checked by verifyOnPage, so only failures of anything else count here.
+      const ownStatus = this.documentStatuses.get(message.location().url);
+      if (
+        ownStatus !== undefined &&
+        message
+          .text()
+          .startsWith(`Failed to load resource: the server responded with a status of ${ownStatus} `)
+      )
+        return;
+      this.consoleErrors.push(`${message.text()} (on ${page.url()})`);
     });
     page.on('pageerror', (error) => this.consoleErrors.push(`Uncaught: ${error.message} (on ${page.url()})`));
-    if (process.env['DEBUG_HEARTH']) {
+    if (process.env['HEARTH_BROWSER_DEBUG']) {
+      // HEARTH_BROWSER_DEBUG=1 prints every request, response and page load with its time in ms.
       const t0 = Date.now();
       page.on('request', (r) => console.log(Date.now() - t0, 'REQ', r.method(), r.url()));
       page.on('response', (r) => console.log(Date.now() - t0, 'RES', r.status(), r.url()));
@@ -58,10 +90,23 @@ export class HearthPage {
     accessibility: AccessibilityChecker,
     options: { javaScriptEnabled: boolean },
   ): Promise<HearthPage> {
-    const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled, baseURL: server.url });
+    const context = await browser.newContext({
+      javaScriptEnabled: options.javaScriptEnabled,
+      baseURL: server.url,
+    });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     return new HearthPage(page, server, accessibility, options.javaScriptEnabled);
+  }
+
+  /** Another tab in the same browser context (same cookies, same session). */
+  async newTab(): Promise<HearthPage> {
+    return new HearthPage(
+      await this.context.newPage(),
+      this.server,
+      this.accessibility,
+      this.javaScriptEnabled,
+    );
   }
 
   /** The path (and query) of the page now shown. */
@@ -114,10 +159,16 @@ export class HearthPage {
    */
   async verifyOnPage(expected: Expected): Promise<void> {
     const where = this.path();
+    // A page restored from the back-forward cache has no response of its own.
+    if (this.documentStatus !== undefined)
+      expect(this.documentStatus, `the HTTP status of ${where}`).toBe(expected.status ?? 200);
+    this.documentStatus = undefined;
     const headings = await this.page.locator('h1').allInnerTexts();
     expect(headings.map(squash), `the <h1> on ${where}`).toEqual([expected.heading ?? expected.title]);
     const hasErrors = (await this.page.locator('.govuk-error-summary').count()) > 0;
-    expect(await this.page.title(), `the title of ${where}`).toBe(`${hasErrors ? 'Error: ' : ''}${expected.title} – Hearth`);
+    expect(await this.page.title(), `the title of ${where}`).toBe(
+      `${hasErrors ? 'Error: ' : ''}${expected.title} – Hearth`,
+    );
     await this.accessibility.check(this.page, this.javaScriptEnabled);
     this.checked.push(where);
     this.current = undefined;
@@ -132,7 +183,8 @@ export class HearthPage {
   async tableRows(): Promise<string[][]> {
     const rows = this.page.locator('table tbody tr');
     const result: string[][] = [];
-    for (const row of await rows.all()) result.push((await row.locator('th, td').allInnerTexts()).map(squash));
+    for (const row of await rows.all())
+      result.push((await row.locator('th, td').allInnerTexts()).map(squash));
     return result;
   }
 
@@ -156,12 +208,9 @@ export class HearthPage {
     await this.verifyOnPage({ title: 'You have signed out' });
   }
 
+  /** Closes the whole browser context (every tab). */
   async close(): Promise<void> {
     await this.context.close();
-  }
-
-  get baseUrl(): string {
-    return this.server.url;
   }
 }
 

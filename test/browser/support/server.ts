@@ -64,7 +64,11 @@ async function startOn(port: number): Promise<HearthServer> {
     HEARTH_DEMO_DATA: 'true',
     LOG_LEVEL: 'warn',
   });
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString('utf8');
@@ -112,14 +116,22 @@ async function startOn(port: number): Promise<HearthServer> {
   };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, exited: Promise<void>, output: () => string): Promise<void> {
+async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  exited: Promise<void>,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let gone = false;
   void exited.then(() => {
     gone = true;
   });
   while (Date.now() < deadline) {
-    if (gone) throw new Error(`The Hearth server exited with code ${child.exitCode} before it was ready. It printed:\n${output()}`);
+    if (gone)
+      throw new Error(
+        `The Hearth server exited with code ${child.exitCode} before it was ready. It printed:\n${output()}`,
+      );
     try {
       const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
@@ -128,13 +140,17 @@ async function waitForHealth(url: string, child: ChildProcess, exited: Promise<v
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`The Hearth server did not answer ${url}/health within ${START_TIMEOUT_MS / 1000}s. It printed:\n${output()}`);
+  throw new Error(
+    `The Hearth server did not answer ${url}/health within ${START_TIMEOUT_MS / 1000}s. It printed:\n${output()}`,
+  );
 }
 
 async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS).unref());
+  const timer = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS).unref(),
+  );
   if ((await Promise.race([exited, timer])) === 'timeout') {
     child.kill('SIGKILL');
     await exited;

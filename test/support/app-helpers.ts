@@ -8,7 +8,11 @@ import { buildApp, type AppOptions } from '../../src/web/app.ts';
 import { Browser } from '../support/web.ts';
 
 /** One route as registered, with its access level (`public`, `second-factor` or staff by default). */
-export type RouteInfo = { readonly method: string; readonly url: string; readonly access: string | undefined };
+export type RouteInfo = {
+  readonly method: string;
+  readonly url: string;
+  readonly access: string | undefined;
+};
 
 /**
  * Builds the whole app and records every route as it is registered (buildApp's onRoute option runs
@@ -25,7 +29,8 @@ export async function appWithRouteTable(
     logger: false,
     ...options,
     onRoute: (route) => {
-      for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access });
+      for (const method of [route.method].flat())
+        routes.push({ method, url: route.url, access: route.config?.access });
     },
   });
   await app.ready();
@@ -51,36 +56,53 @@ export async function signedInAs(app: FastifyInstance, deps: Deps, userId: strin
 export async function snapshot(handle: DbHandle): Promise<Record<string, string>> {
   const tables = await sql<{ name: string }>`
     SELECT table_name AS name FROM information_schema.tables
-    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(handle.db);
+    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(
+    handle.db,
+  );
   const result: Record<string, string> = {};
   for (const { name } of tables.rows) {
-    const rows = await sql<{ row: string }>`SELECT t::text AS row FROM ${sql.table(name)} t ORDER BY 1`.execute(handle.db);
+    const rows = await sql<{
+      row: string;
+    }>`SELECT t::text AS row FROM ${sql.table(name)} t ORDER BY 1`.execute(handle.db);
     result[name] = rows.rows.map((r) => r.row).join('\n');
   }
   return result;
 }
 
-export async function count(handle: DbHandle, table: string, where: Record<string, string> = {}): Promise<number> {
+export async function count(
+  handle: DbHandle,
+  table: string,
+  where: Record<string, string> = {},
+): Promise<number> {
   const conditions = Object.entries(where).map(([column, value]) => sql`${sql.ref(column)}::text = ${value}`);
   const filter = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} ${filter}`.execute(handle.db);
-  return Number(result.rows[0]?.n ?? 0);
+  const result = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM ${sql.table(table)} ${filter}`.execute(handle.db);
+  return result.rows[0]?.n ?? 0;
 }
 
 /** A GOV.UK error page: HTML, the given status, GOV.UK markup, and nothing of the internals. */
-export function expectGovukErrorPage(response: LightMyRequestResponse, status: number, heading?: string): void {
+export function expectGovukErrorPage(
+  response: LightMyRequestResponse,
+  status: number,
+  heading?: string,
+): void {
   expect(response.statusCode, response.body.slice(0, 300)).toBe(status);
   expect(response.headers['content-type']).toMatch(/^text\/html/);
   expect(response.body).toContain('govuk-template');
   expect(response.body).toContain('govuk-heading-l');
-  if (heading) expect(/<h1 class="govuk-heading-l">([^<]*)<\/h1>/.exec(response.body)?.[1]?.trim()).toBe(heading);
+  if (heading)
+    expect(/<h1 class="govuk-heading-l">([^<]*)<\/h1>/.exec(response.body)?.[1]?.trim()).toBe(heading);
   expectNoInternals(response.body);
 }
 
 /** No stack frames, error class names, file paths or SQL in a page. */
 export function expectNoInternals(body: string): void {
   expect(body).not.toMatch(/\n\s+at [\w.<>]+ \(|at async /);
-  expect(body).not.toMatch(/\b(TypeError|ReferenceError|SyntaxError|DatabaseError|FastifyError|FST_ERR_\w+)\b/);
+  expect(body).not.toMatch(
+    /\b(TypeError|ReferenceError|SyntaxError|DatabaseError|FastifyError|FST_ERR_\w+)\b/,
+  );
   expect(body).not.toMatch(/\.ts:\d+|node_modules|\/work\/|src\/web/);
   expect(body).not.toMatch(/\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b/);
   expect(body).not.toMatch(/invalid input syntax|violates|relation "|column "/);
