@@ -9,7 +9,19 @@ import type {
   UserRoleTable,
   UserTable,
 } from '../modules/access/access.table.ts';
-import type { AllocationTable, PersonTable } from '../modules/people/people.table.ts';
+import type { Lsoa21Table, PostcodeTable, ReferenceDataLoadTable } from '../modules/geography/geography.table.ts';
+import type {
+  AllocationTable,
+  PersonAddressTable,
+  PersonMergeTable,
+  PersonNameTable,
+  PersonNotDuplicateTable,
+  PersonRestrictionTable,
+  PersonRestrictionUserTable,
+  PersonTable,
+  ProfessionalInvolvedTable,
+  RelationshipTable,
+} from '../modules/people/people.table.ts';
 import type { AuditLogTable } from '../platform/audit/audit.table.ts';
 import type { LoginThrottleTable, SessionTable } from '../platform/auth/auth.table.ts';
 
@@ -29,4 +41,15 @@ export type Database = {
   allocations: AllocationTable;
   break_glass_grants: BreakGlassGrantTable;
   audit_log: AuditLogTable;
+  lsoa21: Lsoa21Table;
+  postcodes: PostcodeTable;
+  reference_data_loads: ReferenceDataLoadTable;
+  person_names: PersonNameTable;
+  person_addresses: PersonAddressTable;
+  relationships: RelationshipTable;
+  professionals_involved: ProfessionalInvolvedTable;
+  person_restrictions: PersonRestrictionTable;
+  person_restriction_users: PersonRestrictionUserTable;
+  person_merges: PersonMergeTable;
+  person_not_duplicates: PersonNotDuplicateTable;
 };
