@@ -50,7 +50,10 @@ declare module 'autocannon' {
   };
 
   export type Instance = EventEmitter & {
-    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): Instance;
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void,
+    ): Instance;
     on(event: 'reqError', listener: (error: Error) => void): Instance;
     stop(): void;
   };

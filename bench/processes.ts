@@ -27,7 +27,8 @@ export async function freePorts(count: number, avoid: ReadonlySet<number> = new 
     const port = PORT_RANGE.first + ((start + i) % size);
     if (!avoid.has(port) && (await portIsFree(port))) found.push(port);
   }
-  if (found.length < count) throw new Error(`No ${count} free ports in ${PORT_RANGE.first}–${PORT_RANGE.last} on 127.0.0.1`);
+  if (found.length < count)
+    throw new Error(`No ${count} free ports in ${PORT_RANGE.first}–${PORT_RANGE.last} on 127.0.0.1`);
   return found;
 }
 
@@ -54,7 +55,11 @@ export async function startServer(options: {
   readonly readyTimeoutMs: number;
 }): Promise<Server> {
   const base = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, [options.script], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.script], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -97,5 +102,7 @@ export async function startServer(options: {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await server.stop();
-  throw new Error(`${options.name} was not ready within ${options.readyTimeoutMs / 1000} s:\n${server.output()}`);
+  throw new Error(
+    `${options.name} was not ready within ${options.readyTimeoutMs / 1000} s:\n${server.output()}`,
+  );
 }

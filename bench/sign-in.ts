@@ -44,7 +44,9 @@ async function expectStatus(response: Response, expected: number, step: string):
 
 function expectRedirect(response: Response, location: string, step: string): void {
   if (response.status !== 303 || response.headers.get('location') !== location) {
-    throw new Error(`sign-in: ${step} answered ${response.status} → ${response.headers.get('location') ?? '(no location)'}, expected 303 → ${location}`);
+    throw new Error(
+      `sign-in: ${step} answered ${response.status} → ${response.headers.get('location') ?? '(no location)'}, expected 303 → ${location}`,
+    );
   }
 }
 
@@ -72,30 +74,50 @@ export async function signInDemoPractitioner(base: string): Promise<SignedIn> {
     body: new URLSearchParams(fields).toString(),
   });
 
-  const signInPage = await fetch(`${base}/sign-in`, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const signInPage = await fetch(`${base}/sign-in`, {
+    redirect: 'manual',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
   await expectStatus(signInPage, 200, 'GET /sign-in');
   jar.take(signInPage);
   const preCsrf = csrfTokenIn(await signInPage.text(), 'GET /sign-in');
 
-  const password = await fetch(`${base}/sign-in`, form({ email: account.email, password: DEMO_PASSWORD, _csrf: preCsrf }));
+  const password = await fetch(
+    `${base}/sign-in`,
+    form({ email: account.email, password: DEMO_PASSWORD, _csrf: preCsrf }),
+  );
   expectRedirect(password, '/sign-in/second-factor', 'POST /sign-in');
   jar.take(password);
 
-  const secondFactorPage = await fetch(`${base}/sign-in/second-factor`, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS), headers: { cookie: jar.header() } });
+  const secondFactorPage = await fetch(`${base}/sign-in/second-factor`, {
+    redirect: 'manual',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+    headers: { cookie: jar.header() },
+  });
   await expectStatus(secondFactorPage, 200, 'GET /sign-in/second-factor');
   jar.take(secondFactorPage);
   const sessionCsrf = csrfTokenIn(await secondFactorPage.text(), 'GET /sign-in/second-factor');
 
-  const code = await fetch(`${base}/sign-in/second-factor`, form({ code: totpCode(account.totp), _csrf: sessionCsrf }));
+  const code = await fetch(
+    `${base}/sign-in/second-factor`,
+    form({ code: totpCode(account.totp), _csrf: sessionCsrf }),
+  );
   expectRedirect(code, '/', 'POST /sign-in/second-factor');
   jar.take(code);
 
-  const home = await fetch(`${base}/`, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS), headers: { cookie: jar.header() } });
+  const home = await fetch(`${base}/`, {
+    redirect: 'manual',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+    headers: { cookie: jar.header() },
+  });
   await expectStatus(home, 200, 'GET / after signing in');
   jar.take(home);
   const html = await home.text();
   if (!html.includes(account.name)) throw new Error(`sign-in: the home page does not greet ${account.name}`);
-  const childIds = [...new Set([...html.matchAll(/href="\/children\/([0-9a-f-]{36})"/g)].map((m) => m[1] ?? ''))].filter(Boolean);
-  if (childIds.length === 0) throw new Error('sign-in: the home page lists no children for the demo practitioner');
+  const childIds = [
+    ...new Set([...html.matchAll(/href="\/children\/([0-9a-f-]{36})"/g)].map((m) => m[1] ?? '')),
+  ].filter(Boolean);
+  if (childIds.length === 0)
+    throw new Error('sign-in: the home page lists no children for the demo practitioner');
   return { cookieHeader: jar.header(), childIds };
 }

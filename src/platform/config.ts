@@ -31,6 +31,7 @@ const schema = z
     HEARTH_OIDC_REDIRECT_URL: z.url().optional(),
     HEARTH_OIDC_LABEL: z.string().min(1).default('Sign in with your council account'),
     HEARTH_PUBLIC_URL: z.url().optional(),
+    HEARTH_RELOAD_TEMPLATES: boolish.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 
@@ -82,6 +83,8 @@ export type Config = {
   readonly demoData: boolean;
   readonly oidc: Oidc | undefined;
   readonly logLevel: string;
+  /** Re-read templates on every request (npm run dev only: it is several times slower). */
+  readonly reloadTemplates: boolean;
 };
 
 export class ConfigError extends Error {
@@ -130,5 +133,6 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
           }
         : undefined,
     logLevel: env.LOG_LEVEL,
+    reloadTemplates: env.HEARTH_RELOAD_TEMPLATES,
   } satisfies Config);
 }

@@ -45,7 +45,7 @@ const PAGE_TITLES: Record<number, string> = {
 /** Builds the whole web application without listening, so tests can use app.inject(). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { deps } = options;
-  const views = makeViews({ watch: deps.config.env === 'development' });
+  const views = makeViews({ watch: deps.config.reloadTemplates });
   const app: FastifyInstance = Fastify({
     logger: options.logger ?? { ...loggerOptions(deps.config.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: () => randomUUID(),

@@ -6,6 +6,7 @@ import { breakGlassRoutes } from './break-glass/routes.ts';
 import { childrenRoutes } from './children/routes.ts';
 import { staffGuard } from './guard.ts';
 import { homeRoutes } from './home/routes.ts';
+import { restrictionRoutes } from './restrictions/routes.ts';
 import { oidcSignInRoutes } from './sign-in/oidc.ts';
 import { signInRoutes } from './sign-in/routes.ts';
 
@@ -20,4 +21,5 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(childrenRoutes, { deps });
   await app.register(breakGlassRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(restrictionRoutes, { deps });
 }
