@@ -301,6 +301,7 @@ async function main(): Promise<void> {
           HOST: '127.0.0.1',
           HEARTH_DATA_DIR: join(dataRoot, 'data'),
           HEARTH_DEMO_DATA: 'true',
+          HEARTH_REFERENCE_AUTHORITIES: 'E10000015',
           LOG_LEVEL: 'warn',
         },
         port: hearthPort,

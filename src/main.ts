@@ -1,9 +1,11 @@
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './modules/demo/demo-seed.ts';
+import { progressPrinter } from './modules/geography/geography.cli.ts';
+import { loadReferenceGeography } from './modules/geography/geography.service.ts';
 import { bootstrap } from './platform/bootstrap.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { buildApp } from './web/app.ts';
 
-/** Process entry: config → database → migrations → demo data → listen → graceful shutdown. */
+/** Process entry: config → database → migrations → reference geography → demo data → listen → graceful shutdown. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -17,6 +19,10 @@ async function main(): Promise<void> {
   }
   const { handle, deps, migrated } = await bootstrap(config);
   if (migrated.length > 0) console.log(`Applied migrations: ${migrated.join(', ')}`);
+  await loadReferenceGeography(handle, {
+    onProgress: progressPrinter(process.stdout),
+    ...(config.referenceAuthorities ? { laCodes: config.referenceAuthorities } : {}),
+  }); // first start only
   if (config.demoData) await seedDemo(deps);
   const app = await buildApp({ deps, handle });
   const shutdown = async (signal: string) => {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { lockDataDir } from '../db/connect.ts';
 import { createUser } from '../modules/access/users.service.ts';
 import { DEMO_ACCOUNTS, seedDemo } from '../modules/demo/demo-seed.ts';
+import { loadGeographyCommand, loadPostcodesCommand } from '../modules/geography/geography.cli.ts';
 import { verifyAuditChain } from '../platform/audit/audit.ts';
 import { totpCode } from '../platform/auth/totp.ts';
 import { bootstrap } from '../platform/bootstrap.ts';
@@ -22,6 +23,10 @@ Commands:
   backup --out PATH               PostgreSQL: pg_dump SQL file. PGlite: a copy of the data folder
   restore --from PATH [--force]   The reverse of backup
   demo-code                       Print the current sign-in codes for the demo accounts
+  load-geography [--force]        Load the shipped neighbourhoods (LSOA 2021 with IMD 2025) and postcodes,
+                                  if not already loaded (--force: also replace a council's own postcodes)
+  load-postcodes --file PATH      Load a newer ONS postcode lookup (NSPL or ONSPD .csv or .csv.gz) in place
+                                  of the shipped postcodes; every bad row is listed and nothing is loaded
 
 Settings come from the environment (DATABASE_URL, HEARTH_DATA_DIR, ...), as for the server.`;
 
@@ -162,6 +167,10 @@ async function run(argv: string[]): Promise<number> {
       console.log('Restored.');
       return 0;
     }
+    case 'load-geography':
+      return withDeps(config, ({ handle }) => loadGeographyCommand(handle, rest));
+    case 'load-postcodes':
+      return withDeps(config, ({ handle }) => loadPostcodesCommand(handle, rest));
     default:
       console.error(`Unknown command: ${command}\n\n${HELP}`);
       return 2;

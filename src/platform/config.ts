@@ -32,6 +32,10 @@ const schema = z
     HEARTH_OIDC_LABEL: z.string().min(1).default('Sign in with your council account'),
     HEARTH_PUBLIC_URL: z.url().optional(),
     HEARTH_RELOAD_TEMPLATES: boolish.default(false),
+    HEARTH_REFERENCE_AUTHORITIES: z
+      .string()
+      .regex(/^E(06|08|09|10|11)\d{6}(,E(06|08|09|10|11)\d{6})*$/, 'must be a comma-separated list of authority codes like E10000015')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 
@@ -85,6 +89,8 @@ export type Config = {
   readonly logLevel: string;
   /** Re-read templates on every request (npm run dev only: it is several times slower). */
   readonly reloadTemplates: boolean;
+  /** Load neighbourhoods and postcodes for these authorities only (tests, benchmarks); all of England when unset. */
+  readonly referenceAuthorities: readonly string[] | undefined;
 };
 
 export class ConfigError extends Error {
@@ -134,5 +140,6 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
         : undefined,
     logLevel: env.LOG_LEVEL,
     reloadTemplates: env.HEARTH_RELOAD_TEMPLATES,
+    referenceAuthorities: env.HEARTH_REFERENCE_AUTHORITIES?.split(','),
   } satisfies Config);
 }

@@ -46,7 +46,7 @@ describe('practitioner journey in a browser', () => {
         await hearth.clickLink(child);
         expect(hearth.path()).toMatch(/^\/children\/[0-9a-f-]{36}$/);
         await hearth.verifyOnPage({ title: child });
-        await expect(hearth.page.locator('.govuk-summary-list').innerText()).resolves.toContain(run.team);
+        await expect(hearth.page.locator('main').innerText()).resolves.toContain(run.team);
         const recordPath = hearth.path();
 
         await hearth.clickLink('Who has looked at this record');

@@ -12,7 +12,7 @@ import { createServerDatabase } from '../support/db.ts';
  * HEARTH_TEST_DATABASE_URL is set) a PostgreSQL database.
  */
 // Each command starts its own database engine (PGlite takes seconds to boot), so allow minutes.
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 300_000 });
 
 const serverUrl = process.env['HEARTH_TEST_DATABASE_URL'];
 const temp = mkdtempSync(join(tmpdir(), 'hearth-cli-'));

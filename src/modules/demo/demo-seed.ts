@@ -10,23 +10,461 @@ export const DEMO_PASSWORD = 'hearth-demo-password';
  * `npm run hearth -- demo-code` instead of setting up an app. Never used outside demo data.
  */
 export const DEMO_ACCOUNTS = [
-  { email: 'practitioner@demo.hearth.invalid', name: 'Sam Okafor', roles: ['practitioner'], team: 'North family help team', totp: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
-  { email: 'manager@demo.hearth.invalid', name: 'Priya Shah', roles: ['team_manager'], team: 'North family help team', totp: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU' },
-  { email: 'south.practitioner@demo.hearth.invalid', name: 'Alex Morgan', roles: ['practitioner'], team: 'South family help team', totp: 'MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK' },
-  { email: 'admin@demo.hearth.invalid', name: 'Jordan Reid', roles: ['administrator'], team: null, totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' },
+  {
+    email: 'practitioner@demo.hearth.invalid',
+    name: 'Sam Okafor',
+    roles: ['practitioner'],
+    team: 'North family help team',
+    totp: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+  },
+  {
+    email: 'manager@demo.hearth.invalid',
+    name: 'Priya Shah',
+    roles: ['team_manager'],
+    team: 'North family help team',
+    totp: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU',
+  },
+  {
+    email: 'south.practitioner@demo.hearth.invalid',
+    name: 'Alex Morgan',
+    roles: ['practitioner'],
+    team: 'South family help team',
+    totp: 'MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK',
+  },
+  {
+    email: 'admin@demo.hearth.invalid',
+    name: 'Jordan Reid',
+    roles: ['administrator'],
+    team: null,
+    totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+  },
 ] as const;
 
 const DEMO_CHILDREN = [
-  { given: 'Amara', family: 'Bennett', dob: '2014-03-09', team: 'North family help team', worker: 'practitioner@demo.hearth.invalid' },
-  { given: 'Leo', family: 'Bennett', dob: '2017-07-21', team: 'North family help team', worker: 'practitioner@demo.hearth.invalid' },
-  { given: 'Maisie', family: 'Clarke', dob: '2011-11-02', team: 'North family help team', worker: null },
-  { given: 'Tyler', family: 'Dawson', dob: '2009-05-30', team: 'South family help team', worker: 'south.practitioner@demo.hearth.invalid' },
-  { given: 'Zara', family: 'Hussain', dob: '2019-01-15', team: 'South family help team', worker: 'south.practitioner@demo.hearth.invalid' },
+  {
+    key: 'amara',
+    given: 'Amara',
+    family: 'Bennett',
+    dob: '2014-03-09',
+    team: 'North family help team',
+    worker: 'practitioner@demo.hearth.invalid',
+    details: {
+      sex: 'F',
+      ethnicity: 'MWBC',
+      first_language: 'English',
+      nhs_number: '9990000018',
+      upn: 'W919200100001',
+    },
+  },
+  {
+    key: 'leo',
+    given: 'Leo',
+    family: 'Bennett',
+    dob: '2017-07-21',
+    team: 'North family help team',
+    worker: 'practitioner@demo.hearth.invalid',
+    details: {
+      sex: 'M',
+      ethnicity: 'MWBC',
+      first_language: 'English',
+      nhs_number: '9990000026',
+      upn: 'K919200100002',
+    },
+  },
+  {
+    key: 'maisie',
+    given: 'Maisie',
+    family: 'Clarke',
+    dob: '2011-11-02',
+    team: 'North family help team',
+    worker: null,
+    details: {
+      sex: 'F',
+      ethnicity: 'WBRI',
+      first_language: 'English',
+      nhs_number: '9990000034',
+      upn: 'Z919200100003',
+      disabilities: ['AUT'],
+    },
+  },
+  {
+    key: 'tyler',
+    given: 'Tyler',
+    family: 'Dawson',
+    dob: '2009-05-30',
+    team: 'South family help team',
+    worker: 'south.practitioner@demo.hearth.invalid',
+    details: {
+      sex: 'M',
+      ethnicity: 'WBRI',
+      first_language: 'English',
+      nhs_number: '9990000042',
+      upn: 'N919200100004',
+    },
+  },
+  {
+    key: 'zara',
+    given: 'Zara',
+    family: 'Hussain',
+    dob: '2019-01-15',
+    team: 'South family help team',
+    worker: 'south.practitioner@demo.hearth.invalid',
+    details: {
+      sex: 'F',
+      ethnicity: 'APKN',
+      first_language: 'Urdu',
+      nhs_number: '9990000050',
+      upn_unknown_reason: 'UN7',
+    },
+  },
 ] as const;
 
-/** Creates the demo council, teams, accounts and a few synthetic children, once. */
+/**
+ * The children's families: parents, a grandparent, an aunt who is a kinship carer, an adult
+ * half-brother. Each adult is allocated to the team working with the child, as if that team had
+ * added them. NHS numbers are from the 999 range, which is never issued to a real person.
+ */
+const DEMO_ADULTS = [
+  {
+    key: 'jade',
+    given: 'Jade',
+    family: 'Bennett',
+    dob: '1992-08-14',
+    sex: 'F',
+    team: 'North family help team',
+    worker: 'practitioner@demo.hearth.invalid',
+  },
+  {
+    key: 'marcus',
+    given: 'Marcus',
+    family: 'Bennett',
+    dob: '1989-02-03',
+    sex: 'M',
+    team: 'North family help team',
+    worker: 'practitioner@demo.hearth.invalid',
+  },
+  {
+    key: 'pauline',
+    given: 'Pauline',
+    family: 'Bennett',
+    dob: '1964-11-22',
+    sex: 'F',
+    team: 'North family help team',
+    worker: 'practitioner@demo.hearth.invalid',
+  },
+  {
+    key: 'kerry',
+    given: 'Kerry',
+    family: 'Clarke',
+    dob: '1990-06-05',
+    sex: 'F',
+    team: 'North family help team',
+    worker: null,
+  },
+  {
+    key: 'lisa',
+    given: 'Lisa',
+    family: 'Clarke',
+    dob: '1985-01-19',
+    sex: 'F',
+    team: 'North family help team',
+    worker: null,
+  },
+  {
+    key: 'jordan',
+    given: 'Jordan',
+    family: 'Clarke',
+    dob: '2005-09-12',
+    sex: 'M',
+    team: 'North family help team',
+    worker: null,
+  },
+  {
+    key: 'nicole',
+    given: 'Nicole',
+    family: 'Dawson',
+    dob: '1988-04-27',
+    sex: 'F',
+    team: 'South family help team',
+    worker: 'south.practitioner@demo.hearth.invalid',
+  },
+  {
+    key: 'craig',
+    given: 'Craig',
+    family: 'Wilson',
+    dob: '1984-12-01',
+    sex: 'M',
+    team: 'South family help team',
+    worker: 'south.practitioner@demo.hearth.invalid',
+  },
+  {
+    key: 'aisha',
+    given: 'Aisha',
+    family: 'Hussain',
+    dob: '1993-03-18',
+    sex: 'F',
+    team: 'South family help team',
+    worker: 'south.practitioner@demo.hearth.invalid',
+  },
+  {
+    key: 'imran',
+    given: 'Imran',
+    family: 'Hussain',
+    dob: '1990-10-08',
+    sex: 'M',
+    team: 'South family help team',
+    worker: 'south.practitioner@demo.hearth.invalid',
+  },
+  {
+    key: 'farida',
+    given: 'Farida',
+    family: 'Khan',
+    dob: '1966-07-30',
+    sex: 'F',
+    team: 'South family help team',
+    worker: 'south.practitioner@demo.hearth.invalid',
+  },
+] as const;
+
+type DemoKey = (typeof DEMO_CHILDREN)[number]['key'] | (typeof DEMO_ADULTS)[number]['key'];
+
+/** "related is <kind> of person", in the words relationships.ts stores. */
+const DEMO_RELATIONSHIPS: readonly {
+  person: DemoKey;
+  related: DemoKey;
+  kind: string;
+  pr?: boolean;
+  network?: string;
+  from?: string;
+}[] = [
+  { person: 'amara', related: 'jade', kind: 'mother', pr: true, network: 'Lives with the children' },
+  { person: 'leo', related: 'jade', kind: 'mother', pr: true, network: 'Lives with the children' },
+  {
+    person: 'amara',
+    related: 'marcus',
+    kind: 'father',
+    pr: true,
+    network: 'Sees the children every other weekend',
+  },
+  {
+    person: 'leo',
+    related: 'marcus',
+    kind: 'father',
+    pr: true,
+    network: 'Sees the children every other weekend',
+  },
+  { person: 'amara', related: 'leo', kind: 'sibling' },
+  {
+    person: 'amara',
+    related: 'pauline',
+    kind: 'grandparent',
+    network: 'Collects both children from school on Tuesdays and Thursdays',
+  },
+  {
+    person: 'leo',
+    related: 'pauline',
+    kind: 'grandparent',
+    network: 'Collects both children from school on Tuesdays and Thursdays',
+  },
+  { person: 'jade', related: 'pauline', kind: 'mother' },
+  { person: 'maisie', related: 'kerry', kind: 'mother', pr: true },
+  { person: 'maisie', related: 'jordan', kind: 'half-sibling', network: 'Texts Maisie most days' },
+  {
+    person: 'maisie',
+    related: 'lisa',
+    kind: 'kinship carer',
+    from: '2024-02-12',
+    network: 'Maisie has lived with her since February 2024',
+  },
+  { person: 'maisie', related: 'lisa', kind: 'aunt or uncle' },
+  { person: 'tyler', related: 'nicole', kind: 'mother', pr: true },
+  { person: 'tyler', related: 'craig', kind: "parent's partner", from: '2021-06-01' },
+  { person: 'zara', related: 'aisha', kind: 'mother', pr: true },
+  { person: 'zara', related: 'imran', kind: 'father', pr: true },
+  { person: 'aisha', related: 'imran', kind: 'partner' },
+  {
+    person: 'zara',
+    related: 'farida',
+    kind: 'grandparent',
+    network: 'Speaks Urdu with Zara; could care for her in an emergency',
+  },
+];
+
+/** Real postcodes in Hertfordshire (Stevenage, Hitchin, Baldock, Borehamwood, Watford); invented streets. */
+const DEMO_ADDRESSES: readonly {
+  people: readonly DemoKey[];
+  line1: string;
+  town: string;
+  postcode: string;
+  lsoa: string;
+  from: string;
+  to?: string;
+}[] = [
+  {
+    people: ['amara', 'jade'],
+    line1: 'Flat 3, 41 Queensway',
+    town: 'Stevenage',
+    postcode: 'SG1 1LQ',
+    lsoa: 'E01023756',
+    from: '2014-03-20',
+    to: '2019-03-31',
+  },
+  {
+    people: ['amara', 'leo', 'jade'],
+    line1: '12 Shephall Way',
+    town: 'Stevenage',
+    postcode: 'SG2 9NH',
+    lsoa: 'E01023750',
+    from: '2019-04-01',
+  },
+  {
+    people: ['marcus'],
+    line1: '7 Fairlands Way',
+    town: 'Stevenage',
+    postcode: 'SG1 5LG',
+    lsoa: 'E01023774',
+    from: '2020-01-10',
+  },
+  {
+    people: ['pauline'],
+    line1: '28 Bedford Road',
+    town: 'Hitchin',
+    postcode: 'SG5 1UU',
+    lsoa: 'E01023612',
+    from: '1998-05-01',
+  },
+  {
+    people: ['maisie', 'kerry', 'jordan'],
+    line1: '5 Danestrete',
+    town: 'Stevenage',
+    postcode: 'SG1 1AD',
+    lsoa: 'E01035570',
+    from: '2011-11-10',
+    to: '2024-02-11',
+  },
+  {
+    people: ['kerry', 'jordan'],
+    line1: '5 Danestrete',
+    town: 'Stevenage',
+    postcode: 'SG1 1AD',
+    lsoa: 'E01035570',
+    from: '2024-02-12',
+  },
+  {
+    people: ['maisie', 'lisa'],
+    line1: '16 Clothall Road',
+    town: 'Baldock',
+    postcode: 'SG7 5AA',
+    lsoa: 'E01023590',
+    from: '2024-02-12',
+  },
+  {
+    people: ['tyler', 'nicole', 'craig'],
+    line1: '9 Leeming Road',
+    town: 'Borehamwood',
+    postcode: 'WD6 4AE',
+    lsoa: 'E01023536',
+    from: '2016-09-01',
+  },
+  {
+    people: ['zara', 'aisha', 'imran'],
+    line1: '44 Bushey Mill Lane',
+    town: 'Watford',
+    postcode: 'WD24 5FN',
+    lsoa: 'E01023870',
+    from: '2018-06-15',
+  },
+  {
+    people: ['farida'],
+    line1: '3 Clarendon Road',
+    town: 'Watford',
+    postcode: 'WD17 1AE',
+    lsoa: 'E01023866',
+    from: '2001-03-01',
+  },
+];
+
+const DEMO_PROFESSIONALS: readonly {
+  person: DemoKey;
+  role: string;
+  name: string;
+  organisation: string;
+  phone?: string;
+  email?: string;
+  from?: string;
+}[] = [
+  {
+    person: 'amara',
+    role: 'school',
+    name: 'Ms Hannah Price (designated safeguarding lead)',
+    organisation: 'Shephall Green Primary School',
+    phone: '01632 960 101',
+    email: 'dsl@shephall-green.example',
+    from: '2018-09-01',
+  },
+  {
+    person: 'amara',
+    role: 'gp',
+    name: 'Dr Ravi Mehta',
+    organisation: 'Bedwell Medical Centre',
+    phone: '01632 960 102',
+  },
+  {
+    person: 'leo',
+    role: 'school',
+    name: 'Ms Hannah Price (designated safeguarding lead)',
+    organisation: 'Shephall Green Primary School',
+    phone: '01632 960 101',
+    email: 'dsl@shephall-green.example',
+    from: '2021-09-01',
+  },
+  {
+    person: 'leo',
+    role: 'school_nurse',
+    name: 'Nina Osei',
+    organisation: 'Hertfordshire school nursing service',
+    phone: '01632 960 103',
+  },
+  {
+    person: 'maisie',
+    role: 'camhs',
+    name: 'Tom Barker',
+    organisation: 'Hertfordshire CAMHS',
+    phone: '01632 960 104',
+    from: '2025-01-06',
+  },
+  {
+    person: 'maisie',
+    role: 'school',
+    name: 'Mr Ade Johnson (head of year 9)',
+    organisation: 'Knights Templar School',
+    email: 'pastoral@knights-templar.example',
+  },
+  {
+    person: 'tyler',
+    role: 'youth_worker',
+    name: 'Kemi Adeyemi',
+    organisation: 'Borehamwood youth service',
+    phone: '01632 960 105',
+    from: '2025-10-01',
+  },
+  {
+    person: 'zara',
+    role: 'school',
+    name: 'Mrs Sarah Ellis',
+    organisation: 'Bushey Mill Infant School',
+    phone: '01632 960 106',
+  },
+  { person: 'zara', role: 'gp', name: 'Dr Amina Rahman', organisation: 'Vine House Health Centre' },
+];
+
+/** Creates the demo council, teams, accounts, and a few synthetic children with their families, once. */
 export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
-  const existing = await deps.db.selectFrom('organisations').select('id').where('name', '=', 'Demo Borough Council').executeTakeFirst();
+  const existing = await deps.db
+    .selectFrom('organisations')
+    .select('id')
+    .where('name', '=', 'Demo Borough Council')
+    .executeTakeFirst();
   if (existing) return { created: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await deps.db.transaction().execute(async (trx) => {
@@ -40,8 +478,16 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       ['North', 'North family help team'],
       ['South', 'South family help team'],
     ] as const) {
-      const loc = await trx.insertInto('localities').values({ organisation_id: org.id, name: locality }).returning('id').executeTakeFirstOrThrow();
-      const row = await trx.insertInto('teams').values({ organisation_id: org.id, locality_id: loc.id, name: team }).returning('id').executeTakeFirstOrThrow();
+      const loc = await trx
+        .insertInto('localities')
+        .values({ organisation_id: org.id, name: locality })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const row = await trx
+        .insertInto('teams')
+        .values({ organisation_id: org.id, locality_id: loc.id, name: team })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       teams.set(team, row.id);
     }
     const users = new Map<string, string>();
@@ -59,26 +505,113 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
         .returning('id')
         .executeTakeFirstOrThrow();
       users.set(account.email, user.id);
-      await trx.insertInto('user_roles').values(account.roles.map((role_id) => ({ user_id: user.id, role_id }))).execute();
+      await trx
+        .insertInto('user_roles')
+        .values(account.roles.map((role_id) => ({ user_id: user.id, role_id })))
+        .execute();
       const teamId = account.team ? teams.get(account.team) : undefined;
-      if (teamId) await trx.insertInto('team_memberships').values({ user_id: user.id, team_id: teamId }).execute();
+      if (teamId)
+        await trx.insertInto('team_memberships').values({ user_id: user.id, team_id: teamId }).execute();
     }
-    for (const child of DEMO_CHILDREN) {
-      const person = await trx
-        .insertInto('people')
-        .values({ organisation_id: org.id, given_name: child.given, family_name: child.family, date_of_birth: child.dob })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+    const people = new Map<DemoKey, string>();
+    const allocate = async (personId: string, team: string, worker: string | null) => {
       await trx
         .insertInto('allocations')
         .values({
-          person_id: person.id,
-          team_id: teams.get(child.team) ?? '',
-          worker_user_id: child.worker ? (users.get(child.worker) ?? null) : null,
+          person_id: personId,
+          team_id: teams.get(team) ?? '',
+          worker_user_id: worker ? (users.get(worker) ?? null) : null,
         })
         .execute();
+    };
+    for (const child of DEMO_CHILDREN) {
+      const person = await trx
+        .insertInto('people')
+        .values({
+          organisation_id: org.id,
+          given_name: child.given,
+          family_name: child.family,
+          date_of_birth: child.dob,
+          ...child.details,
+          disabilities: 'disabilities' in child.details ? [...child.details.disabilities] : [],
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      people.set(child.key, person.id);
+      await allocate(person.id, child.team, child.worker);
     }
-    await recordAudit(trx, { actorUserId: null, action: 'demo.seeded', entityType: 'organisation', entityId: org.id });
+    for (const adult of DEMO_ADULTS) {
+      const person = await trx
+        .insertInto('people')
+        .values({
+          organisation_id: org.id,
+          given_name: adult.given,
+          family_name: adult.family,
+          date_of_birth: adult.dob,
+          sex: adult.sex,
+          is_child: false,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      people.set(adult.key, person.id);
+      await allocate(person.id, adult.team, adult.worker);
+    }
+    const id = (key: DemoKey) => people.get(key) ?? '';
+    await trx
+      .insertInto('relationships')
+      .values(
+        DEMO_RELATIONSHIPS.map((r) => ({
+          person_id: id(r.person),
+          related_person_id: id(r.related),
+          kind: r.kind,
+          parental_responsibility: r.pr ?? false,
+          in_family_network: r.network !== undefined,
+          network_note: r.network ?? null,
+          started_on: r.from ?? null,
+          ended_on: null,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('person_addresses')
+      .values(
+        DEMO_ADDRESSES.flatMap((a) =>
+          a.people.map((key) => ({
+            person_id: id(key),
+            line1: a.line1,
+            line2: null,
+            town: a.town,
+            postcode: a.postcode,
+            lsoa21_code: a.lsoa,
+            started_on: a.from,
+            ended_on: a.to ?? null,
+            // Maisie's kinship placement is never shown to her birth family.
+            hidden_from_family: key === 'maisie' && a.postcode === 'SG7 5AA',
+          })),
+        ),
+      )
+      .execute();
+    await trx
+      .insertInto('professionals_involved')
+      .values(
+        DEMO_PROFESSIONALS.map((p) => ({
+          person_id: id(p.person),
+          role: p.role,
+          name: p.name,
+          organisation: p.organisation,
+          phone: p.phone ?? null,
+          email: p.email ?? null,
+          started_on: p.from ?? null,
+          ended_on: null,
+        })),
+      )
+      .execute();
+    await recordAudit(trx, {
+      actorUserId: null,
+      action: 'demo.seeded',
+      entityType: 'organisation',
+      entityId: org.id,
+    });
   });
   return { created: true };
 }

@@ -4,9 +4,12 @@ import { cookieNames } from '../plugins/session.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { breakGlassRoutes } from './break-glass/routes.ts';
 import { childrenRoutes } from './children/routes.ts';
+import { familyMapRoutes } from './family-map/routes.ts';
+import { duplicateRoutes } from './duplicates/routes.ts';
 import { staffGuard } from './guard.ts';
 import { homeRoutes } from './home/routes.ts';
 import { restrictionRoutes } from './restrictions/routes.ts';
+import { searchRoutes } from './search/routes.ts';
 import { oidcSignInRoutes } from './sign-in/oidc.ts';
 import { signInRoutes } from './sign-in/routes.ts';
 
@@ -19,7 +22,10 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(oidcSignInRoutes, { deps, names });
   await app.register(homeRoutes, { deps });
   await app.register(childrenRoutes, { deps });
+  await app.register(familyMapRoutes, { deps });
   await app.register(breakGlassRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(restrictionRoutes, { deps });
+  await app.register(duplicateRoutes, { deps });
+  await app.register(searchRoutes, { deps });
 }

@@ -9,6 +9,8 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
   const items: { text: string; href: string; show: boolean }[] = [
     { text: 'Home', href: '/', show: true },
     { text: 'Children', href: '/children', show: can(actor, 'person', 'read') },
+    { text: 'Find a person', href: '/search', show: can(actor, 'person', 'read') },
+    { text: 'Duplicates', href: '/duplicates', show: can(actor, 'person', 'merge') },
     { text: 'Break-glass review', href: '/manage/break-glass', show: can(actor, 'break_glass', 'review') },
     { text: 'Staff accounts', href: '/admin/users', show: can(actor, 'user', 'admin') },
   ];

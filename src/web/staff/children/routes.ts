@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { listPeopleInScope, recordAccessLog, viewPerson } from '../../../modules/people/people.service.ts';
+import { listPeopleInScope, recordAccessLog } from '../../../modules/people/people.service.ts';
+import { canCreatePeople } from '../../../modules/people/person-write.ts';
 import type { Deps } from '../../../platform/deps.ts';
 import { actorOf } from '../guard.ts';
+import { showPersonPage } from '../people/person-page.ts';
+import { peopleRoutes } from '../people/routes.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -9,23 +12,26 @@ export async function childrenRoutes(app: FastifyInstance, options: { deps: Deps
   const { deps } = options;
 
   app.get('/children', async (request, reply) => {
-    const children = await listPeopleInScope(deps, actorOf(request), 200);
-    return reply.view('pages/children.njk', { children });
+    const actor = actorOf(request);
+    const children = await listPeopleInScope(deps, actor, 200, { who: 'children' });
+    return reply.view('pages/children.njk', { children, canAdd: canCreatePeople(actor) });
   });
 
-  app.get<IdParams>('/children/:id', async (request, reply) => {
-    const child = await viewPerson(deps, actorOf(request), request.params.id, {
-      requestId: request.id,
-      route: '/children/:id',
-    });
-    return reply.view('pages/child.njk', { child });
-  });
+  // The person page: one handler for children (/children/:id) and adults (/people/:id).
+  app.get<IdParams>('/children/:id', async (request, reply) =>
+    showPersonPage(deps, request, reply, '/children/:id'),
+  );
 
-  app.get<IdParams>('/children/:id/who-has-looked', async (request, reply) => {
-    const { person, entries } = await recordAccessLog(deps, actorOf(request), request.params.id, {
-      requestId: request.id,
-      route: '/children/:id/who-has-looked',
+  for (const path of ['/children/:id/who-has-looked', '/people/:id/who-has-looked']) {
+    app.get<IdParams>(path, async (request, reply) => {
+      const { person, entries } = await recordAccessLog(deps, actorOf(request), request.params.id, {
+        requestId: request.id,
+        route: path,
+      });
+      return reply.view('pages/child-access-log.njk', { child: person, entries });
     });
-    return reply.view('pages/child-access-log.njk', { child: person, entries });
-  });
+  }
+
+  // Adding and changing people, their addresses, relationships and professionals.
+  await app.register(peopleRoutes, { deps });
 }
