@@ -752,6 +752,13 @@ describe('the pages', () => {
       nhs: NHS_1,
       organisationId: council.organisationId,
     });
+    // Names are shown as text, never as markup.
+    await person({
+      given: '<i>Johnny</i>',
+      family: 'Smith',
+      dob: '2012-03-04',
+      organisationId: council.organisationId,
+    });
     const before = await state();
 
     const empty = await browser.get('/duplicates');
@@ -763,6 +770,8 @@ describe('the pages', () => {
     const report = await browser.get('/duplicates');
     expect(report.body).toMatch(new RegExp(`href="/duplicates/(${keep}/${merged}|${merged}/${keep})"`));
     expect(report.body).toContain('Same date of birth');
+    expect(report.body).toContain('&lt;i&gt;Johnny&lt;/i&gt;');
+    expect(report.body).not.toContain('<i>Johnny</i>');
 
     const compare = await browser.get(`/duplicates/${keep}/${merged}`);
     expect(compare.statusCode).toBe(200);
