@@ -6,6 +6,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../../platform
 import { can, type Actor } from '../access/actor.ts';
 import { personInScope } from '../access/person-scope.ts';
 import { mergeScopeSql, requireMergePermission } from './merge.ts';
+import { restrictedFromViewer } from './restrictions.ts';
 
 /**
  * Finding records that are probably the same person: one at a time while a record is being added
@@ -178,26 +179,7 @@ export async function findLikelyDuplicates(
               .else(false)
               .end()
               .as('in_scope'),
-            eb
-              .exists(
-                eb
-                  .selectFrom('person_restrictions as r')
-                  .select(sql.lit(1).as('one'))
-                  .whereRef('r.person_id', '=', 'people.id')
-                  .where('r.ended_at', 'is', null)
-                  .where((inner) =>
-                    inner.not(
-                      inner.exists(
-                        inner
-                          .selectFrom('person_restriction_users as u')
-                          .select(sql.lit(1).as('one'))
-                          .whereRef('u.restriction_id', '=', 'r.id')
-                          .where('u.user_id', '=', actor.userId),
-                      ),
-                    ),
-                  ),
-              )
-              .as('restricted'),
+            eb.case().when(restrictedFromViewer(actor)(eb)).then(true).else(false).end().as('restricted'),
           ])
           .where('people.id', 'in', ids)
           .execute();

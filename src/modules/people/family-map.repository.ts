@@ -1,9 +1,9 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { Database } from '../../db/database.ts';
+import { sql } from 'kysely';
 import type { Deps } from '../../platform/deps.ts';
 import type { Actor } from '../access/actor.ts';
 import type { FamilyMapInput, MapPerson, MapProfessional, MapRelationship, Sex } from './genogram.ts';
 import type { PersonRecord } from './people.service.ts';
+import { restrictedFromViewer } from './restrictions.ts';
 
 /** The family map shows at most this many people, nearest to the child first. */
 export const FAMILY_MAP_MAX_PEOPLE = 60;
@@ -15,34 +15,6 @@ export type FamilyMapData = FamilyMapInput & {
   /** People connected within the steps followed but left out to keep the map readable. */
   readonly notShown: number;
 };
-
-/**
- * SQL: true when the person has an active restriction that does not name this member of staff, who
- * therefore sees the name only.
- */
-export function restrictedFromViewer(
-  actor: Actor,
-): (eb: ExpressionBuilder<Database, 'people'>) => Expression<SqlBool> {
-  return (eb) =>
-    eb.exists(
-      eb
-        .selectFrom('person_restrictions as r')
-        .select(sql.lit(1).as('one'))
-        .whereRef('r.person_id', '=', 'people.id')
-        .where('r.ended_at', 'is', null)
-        .where((inner) =>
-          inner.not(
-            inner.exists(
-              inner
-                .selectFrom('person_restriction_users as u')
-                .select(sql.lit(1).as('one'))
-                .whereRef('u.restriction_id', '=', 'r.id')
-                .where('u.user_id', '=', actor.userId),
-            ),
-          ),
-        ),
-    );
-}
 
 const ISO_DAY = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',

@@ -30,7 +30,10 @@ export function isRestrictionCategory(value: string): value is RestrictionCatego
  * SQL: true when `people` has an active restriction that does not name this actor (and, outside
  * adoption, no unexpired break-glass grant of theirs covers the person).
  */
-export function restrictedFrom(actor: Actor, clock: Clock): (eb: ExpressionBuilder<Database, 'people'>) => Expression<SqlBool> {
+export function restrictedFrom(
+  actor: Actor,
+  clock: Clock,
+): (eb: ExpressionBuilder<Database, 'people'>) => Expression<SqlBool> {
   return (eb) =>
     eb.exists(
       eb
@@ -63,6 +66,35 @@ export function restrictedFrom(actor: Actor, clock: Clock): (eb: ExpressionBuild
               ),
             ),
           ]),
+        ),
+    );
+}
+
+/**
+ * SQL: true when `people` has an active restriction that does not name this actor, whatever
+ * break-glass they hold. Stricter than restrictedFrom: for views that gather many people at once
+ * (the family map, duplicate candidates), where one break-glass grant must not open relatives.
+ */
+export function restrictedFromViewer(
+  actor: Actor,
+): (eb: ExpressionBuilder<Database, 'people'>) => Expression<SqlBool> {
+  return (eb) =>
+    eb.exists(
+      eb
+        .selectFrom('person_restrictions as r')
+        .select(sql.lit(1).as('one'))
+        .whereRef('r.person_id', '=', 'people.id')
+        .where('r.ended_at', 'is', null)
+        .where((inner) =>
+          inner.not(
+            inner.exists(
+              inner
+                .selectFrom('person_restriction_users as u')
+                .select(sql.lit(1).as('one'))
+                .whereRef('u.restriction_id', '=', 'r.id')
+                .where('u.user_id', '=', actor.userId),
+            ),
+          ),
         ),
     );
 }
@@ -101,7 +133,8 @@ export type RestrictionView = {
 };
 
 async function requirePersonInScope(deps: Deps, actor: Actor, personId: string): Promise<void> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(personId)) throw new NotFoundError();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(personId))
+    throw new NotFoundError();
   const found = await deps.db
     .selectFrom('people')
     .select('id')
@@ -116,29 +149,53 @@ export async function restrictPerson(
   deps: Deps,
   actor: Actor,
   personId: string,
-  input: { category: string; reason: string; allowedUserIds: readonly string[]; reviewOn: string | null; requestId: string },
+  input: {
+    category: string;
+    reason: string;
+    allowedUserIds: readonly string[];
+    reviewOn: string | null;
+    requestId: string;
+  },
 ): Promise<string> {
   if (!can(actor, 'person', 'restrict')) throw new ForbiddenError();
   await requirePersonInScope(deps, actor, personId);
   const errors = [];
-  if (!isRestrictionCategory(input.category)) errors.push({ field: 'category', message: 'Select why this record is restricted' });
+  if (!isRestrictionCategory(input.category))
+    errors.push({ field: 'category', message: 'Select why this record is restricted' });
   const reason = input.reason.trim();
-  if (reason.length === 0) errors.push({ field: 'reason', message: 'Enter the reason for restricting this record' });
-  if (reason.length > 2000) errors.push({ field: 'reason', message: 'Reason must be 2000 characters or fewer' });
+  if (reason.length === 0)
+    errors.push({ field: 'reason', message: 'Enter the reason for restricting this record' });
+  if (reason.length > 2000)
+    errors.push({ field: 'reason', message: 'Reason must be 2000 characters or fewer' });
   const allowed = [...new Set([actor.userId, ...input.allowedUserIds])];
   const valid = allowed.every((id) => /^[0-9a-f-]{36}$/i.test(id));
   const users = valid
-    ? await deps.db.selectFrom('users').select('id').where('id', 'in', allowed).where('organisation_id', '=', actor.organisationId).execute()
+    ? await deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('id', 'in', allowed)
+        .where('organisation_id', '=', actor.organisationId)
+        .execute()
     : [];
-  if (users.length !== allowed.length) errors.push({ field: 'allowedUserIds', message: 'Select staff from the list' });
+  if (users.length !== allowed.length)
+    errors.push({ field: 'allowedUserIds', message: 'Select staff from the list' });
   if (errors.length > 0) throw new InvalidInputError(errors);
   return deps.db.transaction().execute(async (trx) => {
     const restriction = await trx
       .insertInto('person_restrictions')
-      .values({ person_id: personId, category: input.category as RestrictionCategory, reason, approved_by: actor.userId, review_on: input.reviewOn })
+      .values({
+        person_id: personId,
+        category: input.category as RestrictionCategory,
+        reason,
+        approved_by: actor.userId,
+        review_on: input.reviewOn,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await trx.insertInto('person_restriction_users').values(allowed.map((user_id) => ({ restriction_id: restriction.id, user_id }))).execute();
+    await trx
+      .insertInto('person_restriction_users')
+      .values(allowed.map((user_id) => ({ restriction_id: restriction.id, user_id })))
+      .execute();
     await recordAudit(trx, {
       actorUserId: actor.userId,
       action: 'person.restricted',
@@ -151,7 +208,13 @@ export async function restrictPerson(
   });
 }
 
-export async function liftRestriction(deps: Deps, actor: Actor, personId: string, restrictionId: string, requestId: string): Promise<void> {
+export async function liftRestriction(
+  deps: Deps,
+  actor: Actor,
+  personId: string,
+  restrictionId: string,
+  requestId: string,
+): Promise<void> {
   if (!can(actor, 'person', 'restrict')) throw new ForbiddenError();
   await requirePersonInScope(deps, actor, personId);
   await deps.db.transaction().execute(async (trx) => {
@@ -163,7 +226,13 @@ export async function liftRestriction(deps: Deps, actor: Actor, personId: string
       .where('ended_at', 'is', null)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new NotFoundError();
-    await recordAudit(trx, { actorUserId: actor.userId, action: 'person.restriction_lifted', entityType: 'person', entityId: personId, requestId });
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      action: 'person.restriction_lifted',
+      entityType: 'person',
+      entityId: personId,
+      requestId,
+    });
   });
 }
 
@@ -181,13 +250,19 @@ export async function listRestrictions(deps: Deps, personId: string): Promise<Re
     .selectFrom('person_restriction_users')
     .innerJoin('users', 'users.id', 'person_restriction_users.user_id')
     .select(['person_restriction_users.restriction_id', 'users.id', 'users.display_name'])
-    .where('person_restriction_users.restriction_id', 'in', rows.map((r) => r.id))
+    .where(
+      'person_restriction_users.restriction_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .execute();
   return rows.map((r) => ({
     id: r.id,
     category: r.category,
     reason: r.reason,
     reviewOn: r.review_on,
-    allowed: allowed.filter((a) => a.restriction_id === r.id).map((a) => ({ id: a.id, name: a.display_name })),
+    allowed: allowed
+      .filter((a) => a.restriction_id === r.id)
+      .map((a) => ({ id: a.id, name: a.display_name })),
   }));
 }
