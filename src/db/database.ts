@@ -9,7 +9,43 @@ import type {
   UserRoleTable,
   UserTable,
 } from '../modules/access/access.table.ts';
-import type { Lsoa21Table, PostcodeTable, ReferenceDataLoadTable } from '../modules/geography/geography.table.ts';
+import type {
+  AssessmentCircumstanceTable,
+  AssessmentFactorTable,
+  AssessmentTable,
+  CareLeaverContactTable,
+  CareLeaverTable,
+  CarePeriodTable,
+  ChronologyEntryTable,
+  CinReferralTable,
+  ConferenceTable,
+  DocumentTable,
+  EpisodeStatusChangeTable,
+  HealthCheckTable,
+  HelpEpisodeTable,
+  HelpRequestTable,
+  LegalStatusTable,
+  LibertyOrderTable,
+  MissingEpisodeTable,
+  PermanenceDecisionTable,
+  PlacementTable,
+  PlanGoalTable,
+  PlanReviewTable,
+  PlanTable,
+  PracticalHelpTable,
+  PracticeNoteTable,
+  PreProceedingsTable,
+  Section47EnquiryTable,
+  StrategyDiscussionTable,
+  TaskTable,
+  ThresholdGuidanceVersionTable,
+  VisitTable,
+} from '../modules/help/help.table.ts';
+import type {
+  Lsoa21Table,
+  PostcodeTable,
+  ReferenceDataLoadTable,
+} from '../modules/geography/geography.table.ts';
 import type {
   AllocationTable,
   PersonAddressTable,
@@ -52,4 +88,34 @@ export type Database = {
   person_restriction_users: PersonRestrictionUserTable;
   person_merges: PersonMergeTable;
   person_not_duplicates: PersonNotDuplicateTable;
+  threshold_guidance_versions: ThresholdGuidanceVersionTable;
+  help_episodes: HelpEpisodeTable;
+  episode_status_changes: EpisodeStatusChangeTable;
+  help_requests: HelpRequestTable;
+  cin_referrals: CinReferralTable;
+  assessments: AssessmentTable;
+  assessment_factors: AssessmentFactorTable;
+  assessment_circumstances: AssessmentCircumstanceTable;
+  plans: PlanTable;
+  plan_goals: PlanGoalTable;
+  plan_reviews: PlanReviewTable;
+  visits: VisitTable;
+  practice_notes: PracticeNoteTable;
+  chronology_entries: ChronologyEntryTable;
+  documents: DocumentTable;
+  tasks: TaskTable;
+  practical_help: PracticalHelpTable;
+  strategy_discussions: StrategyDiscussionTable;
+  section47_enquiries: Section47EnquiryTable;
+  conferences: ConferenceTable;
+  pre_proceedings: PreProceedingsTable;
+  care_periods: CarePeriodTable;
+  legal_statuses: LegalStatusTable;
+  placements: PlacementTable;
+  missing_episodes: MissingEpisodeTable;
+  health_checks: HealthCheckTable;
+  permanence_decisions: PermanenceDecisionTable;
+  care_leavers: CareLeaverTable;
+  care_leaver_contacts: CareLeaverContactTable;
+  liberty_orders: LibertyOrderTable;
 };

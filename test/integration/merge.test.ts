@@ -21,6 +21,7 @@ import type { Deps } from '../../src/platform/deps.ts';
 import { ConflictError } from '../../src/platform/errors.ts';
 import { expectGovukErrorPage, signedInAs, snapshot } from '../support/app-helpers.ts';
 import { openTestDb, rawSql } from '../support/db.ts';
+import { fillHelpRecords } from '../support/help-records.ts';
 import { testApp } from '../support/web.ts';
 import { makeWorld, testClock, testDeps, type TestClock } from '../support/world.ts';
 
@@ -298,6 +299,37 @@ describe('a merge, over every table that references a person', () => {
         await restrict(keep, 'high_profile', [admin.userId]);
         await restrict(merged, 'high_profile', [admin.userId]);
       },
+      // Every table of the help record, in one go (an episode of help with one row of each kind).
+      help_episodes: async () => {
+        await fillHelpRecords(deps.db, {
+          organisationId: world.organisationId,
+          personId: merged,
+          teamId: world.teamA,
+          userId: admin.userId,
+          carerPersonId: merged,
+        });
+      },
+      help_requests: async () => undefined, // filled with help_episodes, above
+      assessments: async () => undefined, // filled with help_episodes, above
+      plans: async () => undefined, // filled with help_episodes, above
+      visits: async () => undefined, // filled with help_episodes, above
+      practice_notes: async () => undefined, // filled with help_episodes, above
+      chronology_entries: async () => undefined, // filled with help_episodes, above
+      documents: async () => undefined, // filled with help_episodes, above
+      tasks: async () => undefined, // filled with help_episodes, above
+      practical_help: async () => undefined, // filled with help_episodes, above
+      strategy_discussions: async () => undefined, // filled with help_episodes, above
+      section47_enquiries: async () => undefined, // filled with help_episodes, above
+      conferences: async () => undefined, // filled with help_episodes, above
+      pre_proceedings: async () => undefined, // filled with help_episodes, above
+      care_periods: async () => undefined, // filled with help_episodes, above
+      placements: async () => undefined, // filled with help_episodes, above
+      missing_episodes: async () => undefined, // filled with help_episodes, above
+      health_checks: async () => undefined, // filled with help_episodes, above
+      permanence_decisions: async () => undefined, // filled with help_episodes, above
+      care_leavers: async () => undefined, // filled with help_episodes, above
+      care_leaver_contacts: async () => undefined, // filled with help_episodes, above
+      liberty_orders: async () => undefined, // filled with help_episodes, above
       person_not_duplicates: async () => {
         await deps.db
           .insertInto('person_not_duplicates')
@@ -887,5 +919,92 @@ describe('the pages', () => {
     // Restricted without naming this manager: the history is not theirs to see either.
     await restrict(mine, 'staff', []);
     expectGovukErrorPage(await browser.get(`/children/${mine}/merges`), 404);
+  });
+});
+
+describe('a merged record’s old address', () => {
+  it('leads (303) to the kept record’s page with a banner, when the kept record is in scope; else 404', async () => {
+    const manager = await actorFor(['team_manager'], [world.teamA]);
+    const keep = await person({
+      given: 'Kept',
+      family: 'Redirectchild',
+      dob: '2014-01-02',
+      teamId: world.teamA,
+    });
+    const merged = await person({ given: 'Kept', family: 'Redirectchilde', dob: '2014-01-02' });
+    const mergeId = await merge(manager, keep, merged);
+
+    const practitioner = await world.user({ roles: ['practitioner'], teamIds: [world.teamA] });
+    const browser = await signedInAs(app, deps, practitioner.id);
+    const page = await browser.get(`/children/${merged}`);
+    expect(page.statusCode).toBe(303);
+    // Ids only in the address: no names.
+    expect(page.headers.location).toBe(`/children/${keep}?merged=${merged}`);
+    const kept = await browser.get(page.headers.location ?? '');
+    expect(kept.statusCode).toBe(200);
+    expect(kept.body).toContain('govuk-notification-banner');
+    expect(kept.body).toContain('The record you opened was merged into this one.');
+    expect(kept.body).toContain('Kept Redirectchild’s record');
+    // The kept record's page is viewed once (audited); the redirect itself is not a view.
+    const views = await deps.db
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('action', '=', 'person.view')
+      .where('actor_user_id', '=', practitioner.id)
+      .execute();
+    expect(views.map((v) => v.entity_id)).toEqual([keep]);
+
+    // The adult address and the simple sub-pages redirect too, to the same page of the kept record.
+    expect((await browser.get(`/people/${merged}`)).headers.location).toBe(
+      `/children/${keep}?merged=${merged}`,
+    );
+    expect((await browser.get(`/children/${merged}/who-has-looked`)).headers.location).toBe(
+      `/children/${keep}/who-has-looked`,
+    );
+    expect((await browser.get(`/people/${merged}/edit`)).headers.location).toBe(`/people/${keep}/edit`);
+    expect((await browser.get(`/people/${merged}/addresses/new`)).headers.location).toBe(
+      `/people/${keep}/addresses/new`,
+    );
+    // A banner only for a record that really was merged into this one.
+    const other = await person({ teamId: world.teamA });
+    expect((await browser.get(`/children/${keep}?merged=${other}`)).body).not.toContain(
+      'govuk-notification-banner',
+    );
+    expect((await browser.get(`/children/${keep}?merged=nonsense`)).body).not.toContain(
+      'govuk-notification-banner',
+    );
+
+    // Someone who may see every record in the council (the merged one too) is also sent on.
+    const leader = await world.user({ roles: ['senior_leader'] });
+    const leaderBrowser = await signedInAs(app, deps, leader.id);
+    expect((await leaderBrowser.get(`/children/${merged}`)).headers.location).toBe(
+      `/children/${keep}?merged=${merged}`,
+    );
+
+    // Outside scope: "not found", as for any record, and the refusal is audited.
+    const elsewhere = await world.user({ roles: ['practitioner'], teamIds: [world.teamB] });
+    const elsewhereBrowser = await signedInAs(app, deps, elsewhere.id);
+    for (const url of [`/children/${merged}`, `/people/${merged}`, `/people/${merged}/edit`]) {
+      const refused = await elsewhereBrowser.get(url);
+      expectGovukErrorPage(refused, 404);
+      expect(refused.body).not.toContain(keep);
+    }
+    const denied = await deps.db
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('action', '=', 'access.denied')
+      .where('actor_user_id', '=', elsewhere.id)
+      .execute();
+    expect(denied.map((d) => d.entity_id)).toEqual([merged, merged, merged]);
+    // Another council: not found.
+    const council = await makeWorld(deps);
+    const stranger = await council.user({ roles: ['senior_leader'] });
+    expectGovukErrorPage(await (await signedInAs(app, deps, stranger.id)).get(`/children/${merged}`), 404);
+
+    // Once the merge is undone the old address is the record's own again.
+    await undoMerge(deps, manager, mergeId, 'test');
+    const own = await leaderBrowser.get(`/children/${merged}`);
+    expect(own.statusCode).toBe(200);
+    expect(own.body).not.toContain('govuk-notification-banner');
   });
 });

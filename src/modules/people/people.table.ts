@@ -35,6 +35,8 @@ export type PersonTable = {
   council_person_id: ColumnType<string | null, string | null | undefined, string | null>;
   is_child: Generated<boolean>;
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SSDA903 DUC: the date UASC status ceased. */
+  uasc_ceased_on: ColumnType<string | null, string | null | undefined, string | null>;
   /** Kept by trigger: double-metaphone keys and the lower-case name searched by trigram. */
   given_name_key: ColumnType<string | null, never, never>;
   family_name_key: ColumnType<string | null, never, never>;
@@ -51,6 +53,19 @@ export type AllocationTable = {
   worker_user_id: string | null;
   started_at: ColumnType<Date, Date | string | undefined, Date | string>;
   ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The episode of help this allocation serves (null for allocations made before episodes existed). */
+  episode_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The lead practitioner for the child (one per child where possible). */
+  is_lead: ColumnType<boolean, boolean | undefined, boolean>;
+  practitioner_role: ColumnType<
+    'social_worker' | 'family_help_worker' | 'personal_adviser' | 'other' | null,
+    'social_worker' | 'family_help_worker' | 'personal_adviser' | 'other' | null | undefined,
+    'social_worker' | 'family_help_worker' | 'personal_adviser' | 'other' | null
+  >;
+  /** Why the previous allocation changed (SSDA903 SW_REASON codes). */
+  change_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  change_note: ColumnType<string | null, string | null | undefined, string | null>;
+  allocated_by: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type PersonNameTable = {
@@ -129,4 +144,9 @@ export type PersonMergeTable = {
   undone_at: Timestamp | null;
 };
 
-export type PersonNotDuplicateTable = { person_a: string; person_b: string; decided_by: string; decided_at: Generated<Date> };
+export type PersonNotDuplicateTable = {
+  person_a: string;
+  person_b: string;
+  decided_by: string;
+  decided_at: Generated<Date>;
+};
