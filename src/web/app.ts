@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { DomainError, InvalidInputError } from '../platform/errors.ts';
+import { DomainError, InvalidInputError, VersionConflictError } from '../platform/errors.ts';
 import type { Deps } from '../platform/deps.ts';
 import { loggerOptions } from '../platform/logging.ts';
 import { registerSecurityHeaders } from './plugins/security.ts';
@@ -97,6 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (status >= 500) request.log.error({ err: { type: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack } }, 'request failed');
     else request.log.info({ code: (error as { code?: string }).code, status }, 'request refused');
+    if (error instanceof VersionConflictError) {
+      const back = error.backLink ?? (request.url.split('?')[0] ?? '/');
+      return reply.code(409).view('errors/conflict.njk', { backLink: back, fields: error.fields });
+    }
     if (error instanceof InvalidInputError) status = 400;
     if (status === 405) status = 404;
     if (!PAGE_TITLES[status]) status = status >= 500 ? 500 : 400;

@@ -15,7 +15,21 @@ export function personInScope(
   action: 'read' | 'write',
   clock: Clock,
 ): (eb: ExpressionBuilder<Database, 'people'>) => Expression<SqlBool> {
-  const scope = scopeFor(actor, 'person', action);
+  return personInScopeFor(actor, 'person', action, clock);
+}
+
+/**
+ * The same record scope for another resource held about a person (e.g. 'help' for episodes of help,
+ * plans and visits): the scope comes from the actor's permission on that resource and action;
+ * break-glass widens reading only.
+ */
+export function personInScopeFor(
+  actor: Actor,
+  resource: string,
+  action: string,
+  clock: Clock,
+): (eb: ExpressionBuilder<Database, 'people'>) => Expression<SqlBool> {
+  const scope = scopeFor(actor, resource, action);
   return (eb) => {
     const sameAuthority = eb('people.organisation_id', '=', actor.organisationId);
     const activeAllocation = eb

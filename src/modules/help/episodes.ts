@@ -1,0 +1,320 @@
+import type { Selectable, Transaction } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { addAutomaticEntry } from './chronology.ts';
+import type { EpisodeStatus, HelpEpisodeTable } from './help.table.ts';
+import { completeEpisodeTasks } from './tasks.ts';
+
+/**
+ * One continuous episode of help per child. These functions run inside the caller's transaction and
+ * keep the rules of the model in one place:
+ *  - a child has at most one open episode; a new need continues it (openOrContinueEpisode);
+ *  - moving between family help, assessment, child in need, child protection, looked after and care
+ *    leaver changes the status (moveEpisode) and writes a status change and a chronology entry;
+ *  - entering children's social care (any statutory status) from family help or a new episode starts
+ *    a CIN census referral (cin_referrals); stepping down to family help or closing ends it, with a
+ *    CIN census closure reason.
+ */
+
+export const STATUS_LABELS: Readonly<Record<EpisodeStatus, string>> = {
+  family_help: 'Family help',
+  assessment: 'Assessment',
+  child_in_need: 'Child in need',
+  child_protection: 'Child protection',
+  looked_after: 'Looked after',
+  care_leaver: 'Care leaver',
+  closed: 'Closed',
+};
+
+/** Statuses that are children's social care (counted in the CIN census). */
+export const STATUTORY_STATUSES: ReadonlySet<EpisodeStatus> = new Set<EpisodeStatus>([
+  'assessment',
+  'child_in_need',
+  'child_protection',
+  'looked_after',
+  'care_leaver',
+]);
+
+export type Referral = {
+  /** CIN census ReferralSource. */
+  readonly source: string;
+  /** CIN census PrimaryNeedCode. */
+  readonly primaryNeed: string;
+  readonly requestId?: string | null;
+};
+
+type Episode = Selectable<HelpEpisodeTable>;
+
+export async function openEpisodeOf(
+  trx: Transaction<Database>,
+  personId: string,
+): Promise<Episode | undefined> {
+  return trx
+    .selectFrom('help_episodes')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('closed_on', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * The child's open episode, moved to `status` if it differs, or a new episode starting in `status`.
+ * Returns the episode and the open CIN referral (if the status is statutory).
+ */
+export async function openOrContinueEpisode(
+  trx: Transaction<Database>,
+  input: {
+    organisationId: string;
+    personId: string;
+    status: Exclude<EpisodeStatus, 'closed'>;
+    on: string;
+    reason: string;
+    actorUserId: string | null;
+    referral?: Referral;
+  },
+): Promise<{ episodeId: string; cinReferralId: string | null; continued: boolean }> {
+  const existing = await openEpisodeOf(trx, input.personId);
+  if (existing) {
+    const moved = await moveEpisode(trx, {
+      episode: existing,
+      to: input.status,
+      on: input.on,
+      reason: input.reason,
+      actorUserId: input.actorUserId,
+      ...(input.referral ? { referral: input.referral } : {}),
+    });
+    return { episodeId: existing.id, cinReferralId: moved.cinReferralId, continued: true };
+  }
+  const episode = await trx
+    .insertInto('help_episodes')
+    .values({
+      organisation_id: input.organisationId,
+      person_id: input.personId,
+      started_on: input.on,
+      status: input.status,
+      status_since: input.on,
+      created_by: input.actorUserId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('episode_status_changes')
+    .values({
+      episode_id: episode.id,
+      from_status: null,
+      to_status: input.status,
+      changed_on: input.on,
+      reason: input.reason,
+      changed_by: input.actorUserId,
+    })
+    .execute();
+  let cinReferralId: string | null = null;
+  if (STATUTORY_STATUSES.has(input.status)) {
+    cinReferralId = await startReferral(
+      trx,
+      episode.id,
+      input.on,
+      requireReferral(input.referral, input.status),
+    );
+  }
+  await addAutomaticEntry(trx, {
+    personId: input.personId,
+    episodeId: episode.id,
+    occurredOn: input.on,
+    event: 'episode.opened',
+    summary: `Help started: ${STATUS_LABELS[input.status].toLowerCase()}. ${input.reason}`,
+    sourceType: 'help_episode',
+    sourceId: episode.id,
+    actorUserId: input.actorUserId,
+  });
+  return { episodeId: episode.id, cinReferralId, continued: false };
+}
+
+/**
+ * Moves an open episode to another status (or closes it). Stepping into children's social care
+ * starts a CIN referral; stepping down to family help ends it (RC9 after an assessment, RC7 after a
+ * plan, unless a reason is given); closing ends it with the closure reason. Returns the CIN referral
+ * open afterwards, if any.
+ */
+export async function moveEpisode(
+  trx: Transaction<Database>,
+  input: {
+    episode: Episode;
+    to: EpisodeStatus;
+    on: string;
+    reason: string;
+    actorUserId: string | null;
+    referral?: Referral;
+    /** CIN census ReasonForClosure: required to close; optional on a step down. */
+    closureReason?: string;
+    closureNote?: string | null;
+  },
+): Promise<{ cinReferralId: string | null }> {
+  const { episode, to, on } = input;
+  if (episode.closed_on !== null) throw new Error('episode is closed');
+  const open = await trx
+    .selectFrom('cin_referrals')
+    .select(['id', 'referral_date'])
+    .where('episode_id', '=', episode.id)
+    .where('closed_on', 'is', null)
+    .executeTakeFirst();
+  if (to === episode.status) return { cinReferralId: open?.id ?? null };
+
+  let cinReferralId = open?.id ?? null;
+  if (STATUTORY_STATUSES.has(to) && !open) {
+    cinReferralId = await startReferral(trx, episode.id, on, requireReferral(input.referral, to));
+  } else if (!STATUTORY_STATUSES.has(to) && open) {
+    const reason =
+      to === 'closed'
+        ? requireClosure(input.closureReason)
+        : (input.closureReason ?? (episode.status === 'assessment' ? 'RC9' : 'RC7'));
+    await trx
+      .updateTable('cin_referrals')
+      .set({ closed_on: on, closure_reason: reason })
+      .where('id', '=', open.id)
+      .execute();
+    cinReferralId = null;
+  }
+
+  await trx
+    .updateTable('help_episodes')
+    .set((eb) => ({
+      status: to,
+      status_since: on,
+      closed_on: to === 'closed' ? on : null,
+      closure_reason: to === 'closed' ? requireClosure(input.closureReason) : null,
+      closure_note: to === 'closed' ? (input.closureNote ?? null) : null,
+      updated_at: new Date(),
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', episode.id)
+    .execute();
+  await trx
+    .insertInto('episode_status_changes')
+    .values({
+      episode_id: episode.id,
+      from_status: episode.status,
+      to_status: to,
+      changed_on: on,
+      reason: input.reason,
+      changed_by: input.actorUserId,
+    })
+    .execute();
+  if (to === 'closed') {
+    // Nothing is left waiting for a closed episode.
+    for (const kind of ['visit_due', 'plan_review_due', 'complete_assessment', 'allocate_worker'] as const) {
+      await completeEpisodeTasks(trx, {
+        episodeId: episode.id,
+        kind,
+        byUserId: input.actorUserId,
+        at: new Date(),
+      });
+    }
+  }
+  await addAutomaticEntry(trx, {
+    personId: episode.person_id,
+    episodeId: episode.id,
+    occurredOn: on,
+    event: to === 'closed' ? 'episode.closed' : 'status.changed',
+    summary:
+      to === 'closed'
+        ? `Help ended. ${input.reason}`
+        : `${STATUS_LABELS[episode.status]} → ${STATUS_LABELS[to]}. ${input.reason}`,
+    sourceType: 'help_episode',
+    sourceId: episode.id,
+    actorUserId: input.actorUserId,
+  });
+  return { cinReferralId };
+}
+
+async function startReferral(
+  trx: Transaction<Database>,
+  episodeId: string,
+  on: string,
+  referral: Referral,
+): Promise<string> {
+  const row = await trx
+    .insertInto('cin_referrals')
+    .values({
+      episode_id: episodeId,
+      request_id: referral.requestId ?? null,
+      referral_date: on,
+      referral_source: referral.source,
+      primary_need: referral.primaryNeed,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function requireReferral(referral: Referral | undefined, status: EpisodeStatus): Referral {
+  if (!referral) throw new Error(`a referral source and primary need are needed to move into ${status}`);
+  return referral;
+}
+
+function requireClosure(reason: string | undefined): string {
+  if (!reason) throw new Error('a closure reason is needed to close');
+  return reason;
+}
+
+/** Workers (distinct people) allocated to the child in the 12 months before `at`. */
+export async function workersInLast12Months(
+  db: Transaction<Database> | import('kysely').Kysely<Database>,
+  personId: string,
+  at: Date,
+): Promise<number> {
+  const since = new Date(at);
+  since.setUTCFullYear(since.getUTCFullYear() - 1);
+  const row = await db
+    .selectFrom('allocations')
+    .select((eb) => eb.fn.count<string>('worker_user_id').distinct().as('workers'))
+    .where('person_id', '=', personId)
+    .where('worker_user_id', 'is not', null)
+    .where('started_at', '<=', at)
+    .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', since)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.workers);
+}
+
+/**
+ * Allocates the child to a team (and a lead practitioner, if named): ends every active allocation of
+ * the child and starts the new one, recording who, why (SSDA903 SW_REASON code) and the words.
+ */
+export async function allocate(
+  trx: Transaction<Database>,
+  input: {
+    personId: string;
+    episodeId: string | null;
+    teamId: string;
+    workerUserId: string | null;
+    role: 'social_worker' | 'family_help_worker' | 'personal_adviser' | 'other' | null;
+    changeReason: string | null;
+    changeNote: string | null;
+    byUserId: string | null;
+    at: Date;
+  },
+): Promise<string> {
+  await trx
+    .updateTable('allocations')
+    .set({ ended_at: input.at })
+    .where('person_id', '=', input.personId)
+    .where('ended_at', 'is', null)
+    .execute();
+  const row = await trx
+    .insertInto('allocations')
+    .values({
+      person_id: input.personId,
+      team_id: input.teamId,
+      worker_user_id: input.workerUserId,
+      episode_id: input.episodeId,
+      is_lead: true,
+      practitioner_role: input.role,
+      change_reason: input.changeReason,
+      change_note: input.changeNote,
+      allocated_by: input.byUserId,
+      started_at: input.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
