@@ -65,6 +65,22 @@ export type SignedIn = {
 export async function signInDemoPractitioner(base: string): Promise<SignedIn> {
   const account = DEMO_ACCOUNTS.find((a) => a.email === 'practitioner@demo.hearth.invalid');
   if (!account) throw new Error('sign-in: the demo practitioner account is missing from DEMO_ACCOUNTS');
+  const signedIn = await signIn(base, { ...account, password: DEMO_PASSWORD });
+  if (signedIn.childIds.length === 0)
+    throw new Error('sign-in: the home page lists no children for the demo practitioner');
+  return signedIn;
+}
+
+/** Signs any staff account in (password and TOTP secret known), as signInDemoPractitioner does. */
+export async function signIn(
+  base: string,
+  account: {
+    readonly email: string;
+    readonly name: string;
+    readonly password: string;
+    readonly totp: string;
+  },
+): Promise<SignedIn> {
   const jar = new CookieJar();
   const form = (fields: Record<string, string>) => ({
     method: 'POST',
@@ -84,7 +100,7 @@ export async function signInDemoPractitioner(base: string): Promise<SignedIn> {
 
   const password = await fetch(
     `${base}/sign-in`,
-    form({ email: account.email, password: DEMO_PASSWORD, _csrf: preCsrf }),
+    form({ email: account.email, password: account.password, _csrf: preCsrf }),
   );
   expectRedirect(password, '/sign-in/second-factor', 'POST /sign-in');
   jar.take(password);
@@ -117,7 +133,5 @@ export async function signInDemoPractitioner(base: string): Promise<SignedIn> {
   const childIds = [
     ...new Set([...html.matchAll(/href="\/children\/([0-9a-f-]{36})"/g)].map((m) => m[1] ?? '')),
   ].filter(Boolean);
-  if (childIds.length === 0)
-    throw new Error('sign-in: the home page lists no children for the demo practitioner');
   return { cookieHeader: jar.header(), childIds };
 }
