@@ -104,8 +104,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (error instanceof InvalidInputError) status = 400;
     if (status === 405) status = 404;
     if (!PAGE_TITLES[status]) status = status >= 500 ? 500 : 400;
-    const child = /^\/children\/([0-9a-f-]{36})(\/|$)/i.exec(request.url);
-    const breakGlassHref = status === 404 && child && request.actor ? `/children/${child[1]}/break-glass` : undefined;
+    const child = /^\/(children|people)\/([0-9a-f-]{36})(\/|$|\?)/i.exec(request.url);
+    const breakGlassHref = status === 404 && child && request.actor ? `/${child[1]}/${child[2]}/break-glass` : undefined;
     reply.code(status).view('errors/error.njk', { status, title: PAGE_TITLES[status], breakGlassHref });
   });
 

@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -458,6 +460,24 @@ const DEMO_PROFESSIONALS: readonly {
   { person: 'zara', role: 'gp', name: 'Dr Amina Rahman', organisation: 'Vine House Health Centre' },
 ];
 
+/**
+ * A second record of Maisie Clarke, as a new contact would create it: the same date of birth, the
+ * name spelt differently, no NHS number and not allocated to any team. It gives the duplicate report
+ * and the merge page something to show; the North team's manager can merge it into Maisie's record.
+ */
+async function addDemoNearDuplicate(trx: Transaction<Database>, organisationId: string): Promise<void> {
+  await trx
+    .insertInto('people')
+    .values({
+      organisation_id: organisationId,
+      given_name: 'Maisy',
+      family_name: 'Clark',
+      date_of_birth: '2011-11-02',
+      sex: 'F',
+    })
+    .execute();
+}
+
 /** Creates the demo council, teams, accounts, and a few synthetic children with their families, once. */
 export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   const existing = await deps.db
@@ -557,6 +577,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       await allocate(person.id, adult.team, adult.worker);
     }
     const id = (key: DemoKey) => people.get(key) ?? '';
+    await addDemoNearDuplicate(trx, org.id);
     await trx
       .insertInto('relationships')
       .values(

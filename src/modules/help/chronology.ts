@@ -39,6 +39,43 @@ export async function addAutomaticEntry(db: Executor, entry: AutomaticEntry): Pr
     .execute();
 }
 
+/**
+ * A practitioner's choice to put something they recorded (a note) into the chronology, in the
+ * caller's transaction: a curated entry that points back at its source.
+ */
+export async function addCuratedEntryFrom(db: Executor, entry: AutomaticEntry): Promise<string> {
+  const row = await db
+    .insertInto('chronology_entries')
+    .values({
+      person_id: entry.personId,
+      episode_id: entry.episodeId,
+      occurred_on: entry.occurredOn,
+      kind: 'curated',
+      event: entry.event,
+      summary: entry.summary,
+      source_type: entry.sourceType,
+      source_id: entry.sourceId,
+      added_by: entry.actorUserId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Keeps the chronology entries written from a record in step when the record is corrected. */
+export async function updateEntriesFrom(
+  db: Executor,
+  source: { sourceType: string; sourceId: string },
+  change: { occurredOn: string; summary: string },
+): Promise<void> {
+  await db
+    .updateTable('chronology_entries')
+    .set({ occurred_on: change.occurredOn, summary: change.summary })
+    .where('source_type', '=', source.sourceType)
+    .where('source_id', '=', source.sourceId)
+    .execute();
+}
+
 export type ChronologyItem = {
   readonly id: string;
   readonly occurredOn: string;
@@ -50,15 +87,40 @@ export type ChronologyItem = {
   readonly addedBy: string | null;
 };
 
-/** The child's chronology, newest first. Viewing it is a view of the child's record (audited). */
+/**
+ * Reading any part of a child's help record (visits, notes, documents, the chronology) is a view of
+ * the child: one 'person.view' audit row, in the same transaction as the read. Ids and routes only.
+ */
+export async function auditHelpRecordView(
+  db: Executor,
+  actor: Actor,
+  input: { personId: string; route: string; purpose: string; requestId?: string | null | undefined },
+): Promise<void> {
+  await recordAudit(db, {
+    actorUserId: actor.userId,
+    action: 'person.view',
+    entityType: 'person',
+    entityId: input.personId,
+    detail: { route: input.route, purpose: input.purpose },
+    requestId: input.requestId ?? null,
+  });
+}
+
+/** Which entries to show: all, only those written automatically, or only those practitioners added. */
+export type ChronologyFilter = 'all' | 'automatic' | 'curated';
+
+/**
+ * The child's chronology, newest first, optionally only one kind of entry. Viewing it is a view of
+ * the child's record (audited).
+ */
 export async function chronologyFor(
   deps: Deps,
   actor: Actor,
-  input: { personId: string; requestId?: string | null; route?: string },
+  input: { personId: string; requestId?: string | null; route?: string; kind?: ChronologyFilter },
 ): Promise<{ child: { id: string; given_name: string; family_name: string }; items: ChronologyItem[] }> {
   return deps.db.transaction().execute(async (trx) => {
     const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const rows = await trx
+    let query = trx
       .selectFrom('chronology_entries')
       .leftJoin('users', 'users.id', 'chronology_entries.added_by')
       .select([
@@ -71,16 +133,19 @@ export async function chronologyFor(
         'chronology_entries.source_id',
         'users.display_name',
       ])
-      .where('chronology_entries.person_id', '=', child.id)
+      .where('chronology_entries.person_id', '=', child.id);
+    if (input.kind === 'automatic' || input.kind === 'curated') {
+      query = query.where('chronology_entries.kind', '=', input.kind);
+    }
+    const rows = await query
       .orderBy('chronology_entries.occurred_on', 'desc')
       .orderBy('chronology_entries.created_at', 'desc')
+      .orderBy('chronology_entries.id', 'desc')
       .execute();
-    await recordAudit(trx, {
-      actorUserId: actor.userId,
-      action: 'person.view',
-      entityType: 'person',
-      entityId: child.id,
-      detail: { route: input.route ?? 'chronology', purpose: 'chronology' },
+    await auditHelpRecordView(trx, actor, {
+      personId: child.id,
+      route: input.route ?? 'chronology',
+      purpose: 'chronology',
       requestId: input.requestId ?? null,
     });
     return {

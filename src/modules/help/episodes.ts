@@ -1,4 +1,4 @@
-import type { Selectable, Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { addAutomaticEntry } from './chronology.ts';
 import type { EpisodeStatus, HelpEpisodeTable } from './help.table.ts';
@@ -210,6 +210,19 @@ export async function moveEpisode(
         at: new Date(),
       });
     }
+    // Plans end with the help (a plan never outlives its episode; the returns read ended_on).
+    await trx
+      .updateTable('plans')
+      .set((eb) => ({
+        status: 'ended',
+        ended_on: sql<string>`GREATEST(${eb.ref('started_on')}, ${on}::date)`,
+        end_reason: 'The help ended',
+        updated_at: new Date(),
+        version: eb('version', '+', 1),
+      }))
+      .where('episode_id', '=', episode.id)
+      .where('status', '=', 'active')
+      .execute();
   }
   await addAutomaticEntry(trx, {
     personId: episode.person_id,

@@ -1100,3 +1100,52 @@ export async function resolveMerged(db: Executor, id: string): Promise<string | 
     SELECT id::text AS id FROM chain WHERE merged_into IS NULL AND depth > 0 LIMIT 1`.execute(db);
   return result.rows[0]?.id;
 }
+
+/**
+ * For the person pages: where a merged-away record's id leads for this actor. Undefined when the id
+ * is not a record of the actor's council that was merged (the page then behaves as usual). When it
+ * was merged and the kept record is in the actor's read scope, the kept record (to redirect to);
+ * when the kept record is outside their scope, "not found" like any other record they cannot see,
+ * and the refusal is audited as viewPerson audits one.
+ */
+export async function mergedRecordTarget(
+  deps: Deps,
+  actor: Actor,
+  personId: string,
+  context: { readonly requestId: string; readonly route: string },
+): Promise<{ id: string; isChild: boolean } | undefined> {
+  if (!UUID.test(personId)) return undefined;
+  const record = await deps.db
+    .selectFrom('people')
+    .select('merged_into')
+    .where('id', '=', personId)
+    .where('organisation_id', '=', actor.organisationId)
+    .executeTakeFirst();
+  if (!record?.merged_into) return undefined;
+  const keptId = await resolveMerged(deps.db, personId);
+  const kept = keptId
+    ? await deps.db
+        .selectFrom('people')
+        .select(['id', 'is_child'])
+        .where('id', '=', keptId)
+        .where(personInScope(actor, 'read', deps.clock))
+        .executeTakeFirst()
+    : undefined;
+  if (kept) return { id: kept.id, isChild: kept.is_child };
+  await deps.db.transaction().execute(async (trx) => {
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      action: 'access.denied',
+      entityType: 'person',
+      entityId: personId,
+      detail: { route: context.route, merged: true },
+      requestId: context.requestId,
+    });
+  });
+  throw new NotFoundError();
+}
+
+/** Whether `mergedId` was merged (perhaps in several steps) into `keptId`: for the page's banner. */
+export async function wasMergedInto(db: Executor, mergedId: string, keptId: string): Promise<boolean> {
+  return UUID.test(mergedId) && UUID.test(keptId) && (await resolveMerged(db, mergedId)) === keptId;
+}

@@ -2,12 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
 import { cookieNames } from '../plugins/session.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { assessmentRoutes } from './assessments/routes.ts';
 import { breakGlassRoutes } from './break-glass/routes.ts';
 import { childrenRoutes } from './children/routes.ts';
 import { familyMapRoutes } from './family-map/routes.ts';
+import { frontDoorRoutes } from './front-door/routes.ts';
 import { duplicateRoutes } from './duplicates/routes.ts';
 import { staffGuard } from './guard.ts';
+import { helpRoutes } from './help/routes.ts';
 import { homeRoutes } from './home/routes.ts';
+import { planRoutes } from './plans/routes.ts';
+import { recordRoutes } from './record/routes.ts';
 import { restrictionRoutes } from './restrictions/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { oidcSignInRoutes } from './sign-in/oidc.ts';
@@ -28,4 +33,9 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(restrictionRoutes, { deps });
   await app.register(duplicateRoutes, { deps });
   await app.register(searchRoutes, { deps });
+  await app.register(assessmentRoutes, { deps });
+  await app.register(planRoutes, { deps });
+  await app.register(frontDoorRoutes, { deps });
+  await app.register(recordRoutes, { deps });
+  await app.register(helpRoutes, { deps });
 }

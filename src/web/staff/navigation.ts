@@ -10,6 +10,12 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
     { text: 'Home', href: '/', show: true },
     { text: 'Children', href: '/children', show: can(actor, 'person', 'read') },
     { text: 'Find a person', href: '/search', show: can(actor, 'person', 'read') },
+    {
+      text: 'Front door',
+      href: '/front-door',
+      show: can(actor, 'help', 'decide') || can(actor, 'help', 'request'),
+    },
+    { text: 'Work tray', href: '/work-tray', show: can(actor, 'help', 'read') },
     { text: 'Duplicates', href: '/duplicates', show: can(actor, 'person', 'merge') },
     { text: 'Break-glass review', href: '/manage/break-glass', show: can(actor, 'break_glass', 'review') },
     { text: 'Staff accounts', href: '/admin/users', show: can(actor, 'user', 'admin') },

@@ -11,6 +11,7 @@ import {
   isoToday,
 } from '../../../modules/people/person-form.ts';
 import { NAME_KINDS } from '../../../modules/people/people.service.ts';
+import { wasMergedInto } from '../../../modules/people/merge.ts';
 import { personPath } from '../../../modules/people/person-write.ts';
 import { RESTRICTION_CATEGORIES } from '../../../modules/people/restrictions.ts';
 import type { Deps } from '../../../platform/deps.ts';
@@ -81,11 +82,16 @@ export async function showPersonPage(
   route: string,
 ): Promise<FastifyReply> {
   const page = await personPage(deps, actorOf(request), request.params.id, { requestId: request.id, route });
+  // Arrived from a merged record's old address (see merged-redirect.ts): say so.
+  const query = request.query as Record<string, unknown>;
+  const from = typeof query['merged'] === 'string' ? query['merged'] : '';
+  const arrivedFromMerged = from !== '' && (await wasMergedInto(deps.db, from, page.person.id));
   const today = isoToday(deps.clock.now());
   const personHref = personPath({ id: page.person.id, isChild: page.person.isChild });
   return reply.view('pages/people/person.njk', {
     child: page.person,
     person: page.person,
+    arrivedFromMerged,
     personHref,
     restricted: page.restricted ? label(RESTRICTION_CATEGORIES, page.restricted.category) : undefined,
     shown: display(page, today),

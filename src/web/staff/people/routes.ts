@@ -31,6 +31,8 @@ import {
   requireWritable,
   type DuplicateCandidate,
 } from '../../../modules/people/person-write.ts';
+import { exportPeople } from '../../../modules/people/export.ts';
+import { isoToday } from '../../../modules/people/person-form.ts';
 import type { Deps } from '../../../platform/deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../../platform/errors.ts';
 import { field } from '../../forms.ts';
@@ -150,6 +152,16 @@ export async function peopleRoutes(app: FastifyInstance, options: { deps: Deps }
       errors,
     });
   }
+
+  // Everyone the actor may see, as a spreadsheet: no parameters, so nothing personal in the address.
+  app.get('/people/export.csv', async (request, reply) => {
+    const { csv } = await exportPeople(deps, actorOf(request), { requestId: request.id });
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="people-${isoToday(deps.clock.now())}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(csv);
+  });
 
   app.get<IdParams>('/people/:id', async (request, reply) =>
     showPersonPage(deps, request, reply, '/people/:id'),
