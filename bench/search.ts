@@ -11,7 +11,9 @@
  * `searchPeople` (transaction, phonetic keys, record scope, restriction check and audit row
  * included), one search at a time, as a senior leader (authority-wide scope: the most candidates).
  * Measured WITH the trigram indexes, then again after dropping them; the results of both must be
- * the same (only the speed may differ). "Found" counts searches whose results include someone with
+ * the same (only the speed may differ). Only the trigram indexes on people's and previous names are
+ * dropped: one-word searches look the word up in the small `search_names` table (migration 0006)
+ * and keep its trigram index, so without the others they stay fast. "Found" counts searches whose results include someone with
  * the name the typo was made from.
  *
  * Settings (environment):

@@ -57,6 +57,7 @@ import type {
   PersonTable,
   ProfessionalInvolvedTable,
   RelationshipTable,
+  SearchNameTable,
 } from '../modules/people/people.table.ts';
 import type { AuditLogTable } from '../platform/audit/audit.table.ts';
 import type { LoginThrottleTable, SessionTable } from '../platform/auth/auth.table.ts';
@@ -88,6 +89,7 @@ export type Database = {
   person_restriction_users: PersonRestrictionUserTable;
   person_merges: PersonMergeTable;
   person_not_duplicates: PersonNotDuplicateTable;
+  search_names: SearchNameTable;
   threshold_guidance_versions: ThresholdGuidanceVersionTable;
   help_episodes: HelpEpisodeTable;
   episode_status_changes: EpisodeStatusChangeTable;

@@ -263,7 +263,7 @@ describe('a school asks for help', () => {
     expect((await activeAllocations(childId)).map((a) => a.team_id)).toEqual([world.teamA]);
     const sentPage = await browser.get(`/front-door/requests/${requestId}?done=sent`);
     expect(sentPage.body).toContain('The request has been sent to the front door.');
-    expect(sentPage.body).toContain('2A: Schools');
+    expect(sentPage.body).toContain('2A: A school');
 
     // The manager sees it waiting, and decides: a child and family assessment by team B.
     const waiting = await managerBrowser.get('/front-door');
@@ -655,6 +655,72 @@ describe('deciding', () => {
     expect(
       await deps.db.selectFrom('help_episodes').select('id').where('person_id', '=', childId).execute(),
     ).toEqual([]);
+  });
+
+  it('about a restricted child shows staff not named on the restriction the name only, and lets only named staff decide', async () => {
+    const { world, worker, manager, secondManager, thresholdId } = await frontDoorWorld();
+    const childId = await world.child({ teamId: world.teamA, given: 'Wryneck', family: 'Quail' });
+    await deps.db
+      .updateTable('people')
+      .set({ date_of_birth: '2015-07-14' })
+      .where('id', '=', childId)
+      .execute();
+    const requestId = await sendFor(await signedInAs(app, deps, worker.id), childId);
+    const restriction = await deps.db
+      .insertInto('person_restrictions')
+      .values({
+        person_id: childId,
+        category: 'staff',
+        reason: 'For the test',
+        approved_by: null,
+        review_on: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await deps.db
+      .insertInto('person_restriction_users')
+      .values({ restriction_id: restriction.id, user_id: secondManager.id })
+      .execute();
+    const before = await deps.db
+      .selectFrom('help_requests')
+      .selectAll()
+      .where('id', '=', requestId)
+      .executeTakeFirstOrThrow();
+
+    // A manager of the front door team, not named: the name, and nothing else about the child.
+    const notNamed = await signedInAs(app, deps, manager.id);
+    const page = await notNamed.get(`/front-door/requests/${requestId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Wryneck Quail');
+    expect(page.body).toContain('This child’s record is restricted');
+    expect(page.body).not.toContain(`/children/${childId}`);
+    expect(page.body).not.toContain('14 July 2015');
+    expect(page.body).not.toContain('Often arrives hungry');
+    expect(page.body).not.toContain('Sunnyside Primary School');
+    expect(page.body).not.toContain('Decide on this request');
+    expectGovukErrorPage(await notNamed.get(`/front-door/requests/${requestId}/decision`), 404);
+    const posted = await notNamed.post(
+      `/front-door/requests/${requestId}/decision`,
+      decisionForm(thresholdId, String(before.version)),
+      { tokenFrom: '/front-door' },
+    );
+    expectGovukErrorPage(posted, 404);
+    expect(
+      await deps.db
+        .selectFrom('help_requests')
+        .selectAll()
+        .where('id', '=', requestId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
+
+    // The manager named on the restriction sees it all and decides.
+    const named = await signedInAs(app, deps, secondManager.id);
+    const full = await named.get(`/front-door/requests/${requestId}`);
+    expect(full.body).toContain(`/children/${childId}`);
+    expect(full.body).toContain('14 July 2015');
+    expect(full.body).toContain('Often arrives hungry');
+    expect(full.body).toContain('Decide on this request');
+    expect((await decide(named, requestId, thresholdId, { teamId: world.teamA })).statusCode).toBe(303);
   });
 
   it('shows the second of two managers deciding at once both decisions, and keeps the first', async () => {

@@ -700,12 +700,12 @@ describe('allocation', () => {
       .select(['kind', 'assigned_team_id', 'assigned_user_id', 'due_on', 'completed_at'])
       .where('person_id', '=', child)
       .executeTakeFirstOrThrow();
-    // 5 working days after Tuesday 10 March 2026.
+    // 2 working days after Tuesday 10 March 2026 (TIMESCALES.allocateWorkerWorkingDays).
     expect(task).toEqual({
       kind: 'allocate_worker',
       assigned_team_id: world.teamB,
       assigned_user_id: null,
-      due_on: '2026-03-17',
+      due_on: '2026-03-12',
       completed_at: null,
     });
     expectGovukErrorPage(await browser.get(`/children/${child}/help`), 404);

@@ -655,6 +655,126 @@ describe('merges that are not safe', () => {
       .execute();
     expect(teams.map((t) => t.team_id).sort()).toEqual([world.teamA, world.teamB].sort());
   });
+
+  /** An episode of help for the person: open unless a closing date is given. Returns its id. */
+  async function episodeFor(personId: string, startedOn: string, closedOn: string | null = null) {
+    const row = await deps.db
+      .insertInto('help_episodes')
+      .values({
+        organisation_id: world.organisationId,
+        person_id: personId,
+        started_on: startedOn,
+        status: closedOn ? 'closed' : 'child_protection',
+        status_since: closedOn ?? startedOn,
+        closed_on: closedOn,
+        closure_reason: closedOn ? 'RC7' : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async function protectionPlan(
+    personId: string,
+    episodeId: string,
+    startedOn: string,
+    endedOn: string | null,
+  ) {
+    await deps.db
+      .insertInto('plans')
+      .values({
+        episode_id: episodeId,
+        person_id: personId,
+        kind: 'child_protection',
+        status: endedOn ? 'ended' : 'active',
+        started_on: startedOn,
+        ended_on: endedOn,
+        initial_category: 'NEG',
+      })
+      .execute();
+  }
+
+  it('are refused when both records have open help, and allowed once one is closed', async () => {
+    const admin = await actorFor(['administrator']);
+    const keep = await person({});
+    const other = await person({});
+    await episodeFor(keep, '2026-01-05');
+    const openOnOther = await episodeFor(other, '2026-02-02');
+    await expectBlocked(
+      admin,
+      keep,
+      other,
+      'one-open-help',
+      /Both records have open help\. Close one episode first/,
+    );
+    // Only one open: the rule passes (the closed episode moves to the kept record).
+    await deps.db
+      .updateTable('help_episodes')
+      .set({ status: 'closed', closed_on: '2026-03-02', closure_reason: 'RC7' })
+      .where('id', '=', openOnOther)
+      .execute();
+    await merge(admin, keep, other);
+    const episodes = await deps.db
+      .selectFrom('help_episodes')
+      .select('closed_on')
+      .where('person_id', '=', keep)
+      .orderBy('started_on')
+      .execute();
+    expect(episodes).toEqual([{ closed_on: null }, { closed_on: '2026-03-02' }]);
+  });
+
+  it('are refused when the records have child protection plans at the same time, but not plans one after the other', async () => {
+    const admin = await actorFor(['administrator']);
+    // Overlapping: one plan still in force, the other started while it was.
+    const keep = await person({});
+    const other = await person({});
+    await protectionPlan(keep, await episodeFor(keep, '2025-01-06'), '2025-02-03', null);
+    await protectionPlan(
+      other,
+      await episodeFor(other, '2025-05-01', '2025-12-01'),
+      '2025-06-02',
+      '2025-11-03',
+    );
+    await expectBlocked(
+      admin,
+      keep,
+      other,
+      'child-protection-plans',
+      /child protection plan covering the same dates/,
+    );
+    await expectBlocked(
+      admin,
+      other,
+      keep,
+      'child-protection-plans',
+      /child protection plan covering the same dates/,
+    );
+
+    // One ends the day the next starts: never two plans in force on the same day, so it merges.
+    const first = await person({});
+    const second = await person({});
+    await protectionPlan(
+      first,
+      await episodeFor(first, '2024-01-08', '2024-09-02'),
+      '2024-02-05',
+      '2024-09-02',
+    );
+    await protectionPlan(
+      second,
+      await episodeFor(second, '2024-09-02', '2025-03-03'),
+      '2024-09-02',
+      '2025-03-03',
+    );
+    await merge(admin, first, second);
+    const plans = await deps.db
+      .selectFrom('plans')
+      .select('started_on')
+      .where('person_id', '=', first)
+      .where('kind', '=', 'child_protection')
+      .orderBy('started_on')
+      .execute();
+    expect(plans).toEqual([{ started_on: '2024-02-05' }, { started_on: '2024-09-02' }]);
+  });
 });
 
 describe('undoing a merge', () => {

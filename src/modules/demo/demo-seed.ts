@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { seedDemoHelp, type DemoHelpIds } from './demo-help.ts';
 
 /** The demo password is published in the README: demo data is refused in production. */
 export const DEMO_PASSWORD = 'hearth-demo-password';
@@ -487,7 +488,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
     .executeTakeFirst();
   if (existing) return { created: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await deps.db.transaction().execute(async (trx) => {
+  const ids = await deps.db.transaction().execute(async (trx): Promise<DemoHelpIds> => {
     const org = await trx
       .insertInto('organisations')
       .values({ name: 'Demo Borough Council', kind: 'local_authority', la_code: null })
@@ -633,6 +634,9 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       entityType: 'organisation',
       entityId: org.id,
     });
+    return { organisationId: org.id, teams, users, people };
   });
+  // The children's help is written through the help services, as the demo accounts, after the commit.
+  await seedDemoHelp(deps, ids);
   return { created: true };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
 import { personInScopeFor } from '../access/person-scope.ts';
@@ -82,4 +83,34 @@ export function londonDate(at: Date): string {
     month: '2-digit',
     day: '2-digit',
   }).format(at);
+}
+
+/**
+ * Reading any part of a child's help record (the episode, a request about them, assessments, plans,
+ * visits, notes, documents, the chronology) is a view of the child: one 'person.view' audit row, in
+ * the same transaction as the read. Ids, routes and codes only.
+ */
+export async function auditChildView(
+  db: Executor,
+  actor: Actor,
+  input: {
+    personId: string;
+    route: string;
+    purpose: string;
+    requestId?: string | null | undefined;
+    helpRequestId?: string;
+  },
+): Promise<void> {
+  await recordAudit(db, {
+    actorUserId: actor.userId,
+    action: 'person.view',
+    entityType: 'person',
+    entityId: input.personId,
+    detail: {
+      route: input.route,
+      purpose: input.purpose,
+      ...(input.helpRequestId ? { helpRequestId: input.helpRequestId } : {}),
+    },
+    requestId: input.requestId ?? null,
+  });
 }

@@ -8,7 +8,6 @@ import { ErrorList } from '../people/person-form.ts';
 import { UUID, londonDate, requireHelpPermission, type Executor } from './access.ts';
 import { addAutomaticEntry } from './chronology.ts';
 import {
-  CHANGE_REASONS,
   PRACTITIONER_ROLES,
   allocationHistoryOf,
   currentAllocationOf,
@@ -16,8 +15,9 @@ import {
   type AllocationLine,
   type HelpChild,
 } from './episode.service.ts';
+import { CHANGE_REASONS } from './codes.ts';
 import { allocate, workersInLast12Months } from './episodes.ts';
-import { openTask } from './tasks.ts';
+import { TIMESCALES, openTask } from './tasks.ts';
 
 /**
  * Allocation: the child's team and lead practitioner (a social worker or a family help worker), with
@@ -26,9 +26,6 @@ import { openTask } from './tasks.ts';
  */
 
 export { CHANGE_REASONS, PRACTITIONER_ROLES };
-
-/** Local procedure: a child allocated to a team without a worker gets one within 5 working days. */
-export const ALLOCATE_WORKER_WORKING_DAYS = 5;
 
 export type Role = 'social_worker' | 'family_help_worker' | 'personal_adviser' | 'other';
 
@@ -311,7 +308,7 @@ export async function allocateChild(
           episodeId: episode?.id ?? null,
           kind: 'allocate_worker',
           title: 'Choose a lead practitioner',
-          dueOn: addWorkingDays(today, ALLOCATE_WORKER_WORKING_DAYS),
+          dueOn: addWorkingDays(today, TIMESCALES.allocateWorkerWorkingDays),
           assignedUserId: null,
           assignedTeamId: team.id,
           sourceType: 'allocation',

@@ -158,26 +158,8 @@ export const ASSESSMENT_OUTCOMES: Readonly<Record<AssessmentOutcome, string>> = 
   other_service: 'Another service',
 };
 
-/** A family help assessment has no statutory timescale; the council uses the same 45 working days. */
-export const FAMILY_HELP_ASSESSMENT_WORKING_DAYS = 45;
-
-/** A submitted assessment is authorised within 5 working days (never later than it is due). */
-export const AUTHORISE_WORKING_DAYS = 5;
-
 /** The title of the management oversight note written when a manager returns an assessment. */
 export const RETURN_NOTE_TITLE = 'Assessment returned for more work';
-
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/** "21 January 2027", for sentences the services write (chronology summaries, messages). */
-export function longDate(iso: string): string {
-  return LONG_DATE.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
-}
 
 export function labelOf(list: Readonly<Record<string, string>>, code: string | null | undefined): string {
   if (code === null || code === undefined || code === '') return '';

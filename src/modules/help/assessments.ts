@@ -18,28 +18,26 @@ import {
   sortErrors,
   type DateParts,
 } from '../people/person-form.ts';
-import { UUID, childInHelpScope, londonDate, requireHelpPermission, type Executor } from './access.ts';
+import {
+  UUID,
+  auditChildView,
+  childInHelpScope,
+  londonDate,
+  requireHelpPermission,
+  type Executor,
+} from './access.ts';
 import {
   ASSESSMENT_KINDS,
   ASSESSMENT_OUTCOMES,
   ASSESSMENT_STATUSES,
-  AUTHORISE_WORKING_DAYS,
   CIRCUMSTANCE_AREAS,
   CIRCUMSTANCE_ORDER,
   FACTORS,
-  FAMILY_HELP_ASSESSMENT_WORKING_DAYS,
   RETURN_NOTE_TITLE,
   labelOf,
-  longDate,
 } from './assessment-codes.ts';
-import {
-  auditChildView,
-  childRef,
-  laterOf,
-  leadOf,
-  openEpisode,
-  type ChildRef,
-} from './assessment-common.ts';
+import { childRef, type ChildRef } from './assessment-common.ts';
+import { laterOf, longDate } from './dates.ts';
 import {
   ASSESSMENT_FIELD_ORDER,
   ASSESSMENT_LABELS,
@@ -51,7 +49,13 @@ import {
   type AssessmentFormValues,
 } from './assessment-form.ts';
 import { addAutomaticEntry } from './chronology.ts';
-import { STATUS_LABELS, STATUTORY_STATUSES, openEpisodeOf } from './episodes.ts';
+import {
+  STATUS_LABELS,
+  STATUTORY_STATUSES,
+  currentEpisode,
+  leadAllocation,
+  openEpisodeOf,
+} from './episodes.ts';
 import type {
   AssessmentKind,
   AssessmentStatus,
@@ -131,7 +135,7 @@ export async function listAssessments(
   requireHelpPermission(actor, 'read');
   return deps.db.transaction().execute(async (trx) => {
     const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const episode = await openEpisode(trx, child.id);
+    const episode = await currentEpisode(trx, child.id);
     const rows = await trx
       .selectFrom('assessments')
       .selectAll()
@@ -139,7 +143,8 @@ export async function listAssessments(
       .orderBy('started_on', 'desc')
       .orderBy('created_at', 'desc')
       .execute();
-    await auditChildView(trx, actor, child.id, {
+    await auditChildView(trx, actor, {
+      personId: child.id,
       requestId: input.requestId,
       route: input.route ?? '/children/:id/assessments',
       purpose: 'assessments',
@@ -292,7 +297,8 @@ export async function assessmentPage(
       .orderBy('practice_notes.occurred_at', 'desc')
       .execute();
     const authors = await authorsOf(trx, r.id);
-    await auditChildView(trx, actor, child.id, {
+    await auditChildView(trx, actor, {
+      personId: child.id,
       requestId: input.requestId,
       route: input.route ?? '/children/:id/assessments/:aid',
       purpose: 'assessment',
@@ -348,7 +354,9 @@ function kindFor(status: EpisodeStatus): AssessmentKind {
 }
 
 function workingDaysFor(kind: AssessmentKind): number {
-  return kind === 'child_and_family' ? TIMESCALES.assessmentWorkingDays : FAMILY_HELP_ASSESSMENT_WORKING_DAYS;
+  return kind === 'child_and_family'
+    ? TIMESCALES.assessmentWorkingDays
+    : TIMESCALES.familyHelpAssessmentWorkingDays;
 }
 
 async function currentAssessment(db: Executor, episodeId: string): Promise<AssessmentRow | undefined> {
@@ -370,9 +378,10 @@ export async function newAssessmentPage(
   requireHelpPermission(actor, 'write');
   return deps.db.transaction().execute(async (trx) => {
     const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
-    const episode = await openEpisode(trx, child.id);
+    const episode = await currentEpisode(trx, child.id);
     const current = episode ? await currentAssessment(trx, episode.id) : undefined;
-    await auditChildView(trx, actor, child.id, {
+    await auditChildView(trx, actor, {
+      personId: child.id,
       requestId: input.requestId,
       route: input.route ?? '/children/:id/assessments/new',
       purpose: 'assessment',
@@ -459,7 +468,7 @@ export async function startAssessment(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const lead = await leadOf(trx, child.id);
+    const lead = await leadAllocation(trx, child.id);
     await openTask(trx, {
       organisationId: actor.organisationId,
       personId: child.id,
@@ -635,8 +644,8 @@ export async function submitAssessment(
       byUserId: actor.userId,
       at: now,
     });
-    const lead = await leadOf(trx, child.id);
-    const soon = addWorkingDays(today, AUTHORISE_WORKING_DAYS);
+    const lead = await leadAllocation(trx, child.id);
+    const soon = addWorkingDays(today, TIMESCALES.authoriseAssessmentWorkingDays);
     await openTask(trx, {
       organisationId: actor.organisationId,
       personId: child.id,
@@ -767,7 +776,7 @@ export async function authoriseAssessment(
           recorded_by: actor.userId,
         })
         .execute();
-      const lead = await leadOf(trx, child.id);
+      const lead = await leadAllocation(trx, child.id);
       await openTask(trx, {
         organisationId: actor.organisationId,
         personId: child.id,

@@ -1,7 +1,7 @@
 import type { Deps } from '../../platform/deps.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Actor } from '../access/actor.ts';
-import { childInHelpScope, londonDate, type Executor } from './access.ts';
+import { auditChildView, childInHelpScope, londonDate, type Executor } from './access.ts';
 import { InvalidInputError, type FieldError } from '../../platform/errors.ts';
 
 /**
@@ -87,25 +87,6 @@ export type ChronologyItem = {
   readonly addedBy: string | null;
 };
 
-/**
- * Reading any part of a child's help record (visits, notes, documents, the chronology) is a view of
- * the child: one 'person.view' audit row, in the same transaction as the read. Ids and routes only.
- */
-export async function auditHelpRecordView(
-  db: Executor,
-  actor: Actor,
-  input: { personId: string; route: string; purpose: string; requestId?: string | null | undefined },
-): Promise<void> {
-  await recordAudit(db, {
-    actorUserId: actor.userId,
-    action: 'person.view',
-    entityType: 'person',
-    entityId: input.personId,
-    detail: { route: input.route, purpose: input.purpose },
-    requestId: input.requestId ?? null,
-  });
-}
-
 /** Which entries to show: all, only those written automatically, or only those practitioners added. */
 export type ChronologyFilter = 'all' | 'automatic' | 'curated';
 
@@ -142,7 +123,7 @@ export async function chronologyFor(
       .orderBy('chronology_entries.created_at', 'desc')
       .orderBy('chronology_entries.id', 'desc')
       .execute();
-    await auditHelpRecordView(trx, actor, {
+    await auditChildView(trx, actor, {
       personId: child.id,
       route: input.route ?? 'chronology',
       purpose: 'chronology',

@@ -4,9 +4,10 @@ import type { Deps } from '../../platform/deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { Actor } from '../access/actor.ts';
 import { ErrorList } from '../people/person-form.ts';
-import { childInHelpScope, requireHelpPermission, UUID } from './access.ts';
-import { addAutomaticEntry, auditHelpRecordView } from './chronology.ts';
-import { currentEpisode, mayWriteHelp, type Child } from './visits.ts';
+import { auditChildView, childInHelpScope, requireHelpPermission, UUID } from './access.ts';
+import { addAutomaticEntry } from './chronology.ts';
+import { currentEpisode } from './episodes.ts';
+import { mayWriteHelp, type Child } from './visits.ts';
 
 /**
  * Documents attached to a child's record: letters, reports, photographs of a child's drawing. The
@@ -249,7 +250,7 @@ export async function listDocuments(
       .where('documents.person_id', '=', child.id)
       .orderBy('documents.uploaded_at', 'desc')
       .execute();
-    await auditHelpRecordView(trx, actor, {
+    await auditChildView(trx, actor, {
       personId: child.id,
       route: '/children/:id/documents',
       purpose: 'documents',

@@ -11,11 +11,24 @@ import { UUID, londonDate, type Executor, type HelpAction } from './access.ts';
 import {
   STATUS_LABELS,
   STATUTORY_STATUSES,
+  currentEpisode,
   moveEpisode,
   openEpisodeOf,
   workersInLast12Months,
 } from './episodes.ts';
-import type { EpisodeStatus, HelpEpisodeTable, PlanKind } from './help.table.ts';
+import { longDate } from './dates.ts';
+import { CHANGE_REASONS, CLOSURE_REASONS, PRIMARY_NEEDS, REFERRAL_SOURCES } from './codes.ts';
+import type { EpisodeStatus, HelpEpisodeTable } from './help.table.ts';
+import { PLAN_KINDS } from './plan-codes.ts';
+
+// The code lists live in codes.ts; the episode pages import them from here too.
+export {
+  CHANGE_REASONS,
+  CLOSURE_REASONS,
+  PRIMARY_NEEDS,
+  REFERRAL_SOURCES,
+  REFERRAL_SOURCE_LIST,
+} from './codes.ts';
 
 /**
  * The child's episode of help as one page: where it stands, who leads it, how it got here, and the
@@ -25,72 +38,8 @@ import type { EpisodeStatus, HelpEpisodeTable, PlanKind } from './help.table.ts'
 
 export type OpenStatus = Exclude<EpisodeStatus, 'closed'>;
 
-/** CIN census ReferralSource, in plain words, in the census's order. */
-export const REFERRAL_SOURCE_LIST: readonly (readonly [string, string])[] = [
-  ['1A', 'A family member, relative or carer'],
-  ['1B', 'An acquaintance, such as a neighbour or friend'],
-  ['1C', 'The child or young person themselves'],
-  ['1D', 'Another individual'],
-  ['2A', 'A school'],
-  ['2B', 'Education services'],
-  ['3A', 'A GP'],
-  ['3B', 'A health visitor'],
-  ['3C', 'A school nurse'],
-  ['3D', 'Other primary health services'],
-  ['3E', 'A hospital accident and emergency department'],
-  ['3F', 'Other health services'],
-  ['4', 'Housing (the council or a housing association)'],
-  ['5A', 'The council’s social care, for example adult services'],
-  ['5B', 'Another council department, for example youth justice'],
-  ['5C', 'Another council or an external agency'],
-  ['5D', 'Family help (early help)'],
-  ['6', 'Police'],
-  ['7', 'Another legal agency, for example courts, probation or Cafcass'],
-  ['8', 'Other, for example a children’s centre or voluntary organisation'],
-  ['9', 'Anonymous'],
-  ['10', 'Not known'],
-];
-
-/** The same, for looking a code up. */
-export const REFERRAL_SOURCES: Readonly<Record<string, string>> = Object.fromEntries(REFERRAL_SOURCE_LIST);
-
-/** CIN census PrimaryNeedCode, in plain words. */
-export const PRIMARY_NEEDS: Readonly<Record<string, string>> = {
-  N1: 'Abuse or neglect',
-  N2: 'The child’s disability or illness',
-  N3: 'A parent’s disability or illness',
-  N4: 'The family is in acute stress',
-  N5: 'Family dysfunction',
-  N6: 'Socially unacceptable behaviour',
-  N7: 'Low income',
-  N8: 'Absent parenting',
-  N9: 'Not a child in need (services for other reasons)',
-  N0: 'Not stated',
-};
-
-/** CIN census ReasonForClosure (RC1–RC9), in plain words. */
-export const CLOSURE_REASONS: Readonly<Record<string, string>> = {
-  RC1: 'Adopted',
-  RC2: 'Died',
-  RC3: 'Child arrangements order',
-  RC4: 'Special guardianship order',
-  RC5: 'Moved to another council',
-  RC6: 'Moved to adult social care',
-  RC7: 'Help ended for any other reason, including no longer in need',
-  RC8: 'Closed after assessment: no further action',
-  RC9: 'Closed after assessment: referred to family help (early help)',
-};
-
 /** Closure reasons that need an assessment in the episode (CIN census query 8825Q). */
 const AFTER_ASSESSMENT = new Set(['RC8', 'RC9']);
-
-export const PLAN_KIND_LABELS: Readonly<Record<PlanKind, string>> = {
-  family_help: 'Family help plan',
-  child_in_need: 'Child in need plan',
-  child_protection: 'Child protection plan',
-  care: 'Care plan',
-  pathway: 'Pathway plan',
-};
 
 const OPEN_STATUSES: readonly OpenStatus[] = [
   'family_help',
@@ -273,21 +222,6 @@ export const PRACTITIONER_ROLES: Readonly<Record<string, string>> = {
   family_help_worker: 'Family help worker',
   personal_adviser: 'Personal adviser',
   other: 'Other practitioner',
-};
-
-/** SSDA903 SW_REASON: why the lead practitioner changed, in plain words. */
-export const CHANGE_REASONS: Readonly<Record<string, string>> = {
-  MANAGE: 'A manager decided to change the worker',
-  FCONTA: 'The worker’s fixed-term or agency contract ended',
-  LEFTRL: 'The worker left their role',
-  ORGRST: 'The service was restructured',
-  TSPROC:
-    'The child moved team under the council’s procedures (for example from assessment to long-term help)',
-  ABSENC: 'The worker is absent (for example long-term sickness or parental leave)',
-  CHCHAN: 'The child asked for a different worker',
-  PCCHAN: 'A parent or carer asked for a different worker',
-  SWDIED: 'The worker died',
-  OTHERS: 'Another reason',
 };
 
 function toEpisodeView(row: Selectable<HelpEpisodeTable>): EpisodeView {
@@ -509,7 +443,7 @@ async function loadSummary(db: Executor, actor: Actor, clock: Clock, child: Help
     })),
     plans: plans.map((p) => ({
       id: p.id,
-      kind: PLAN_KIND_LABELS[p.kind],
+      kind: PLAN_KINDS[p.kind],
       status: p.status === 'draft' ? 'Draft' : 'Active',
       startedOn: p.started_on,
       nextReviewOn: p.next_review_on,
@@ -622,15 +556,6 @@ export type StepForm = {
   readonly stepDownReason: { code: string; label: string } | null;
 };
 
-async function openEpisodeRow(db: Executor, personId: string) {
-  return db
-    .selectFrom('help_episodes')
-    .selectAll()
-    .where('person_id', '=', personId)
-    .where('closed_on', 'is', null)
-    .executeTakeFirst();
-}
-
 async function hasOpenReferral(db: Executor, episodeId: string): Promise<boolean> {
   const row = await db
     .selectFrom('cin_referrals')
@@ -642,7 +567,7 @@ async function hasOpenReferral(db: Executor, episodeId: string): Promise<boolean
 }
 
 async function buildStepForm(db: Executor, child: HelpChild): Promise<StepForm> {
-  const row = await openEpisodeRow(db, child.id);
+  const row = await currentEpisode(db, child.id);
   if (!row) return { child, episode: null, moves: [], referralNeeded: false, stepDownReason: null };
   const open = await hasOpenReferral(db, row.id);
   const stepDown = open ? (row.status === 'assessment' ? 'RC9' : 'RC7') : null;
@@ -737,23 +662,12 @@ function checkDate(
   if (notBefore && iso < notBefore) {
     errors.addDate(
       field,
-      `${labelText} must be on or after ${govukDay(notBefore)}, when the current status began`,
+      `${labelText} must be on or after ${longDate(notBefore)}, when the current status began`,
       ['day', 'month', 'year'],
     );
     return undefined;
   }
   return iso;
-}
-
-const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-function govukDay(iso: string): string {
-  return DAY_FORMAT.format(new Date(`${iso}T00:00:00Z`));
 }
 
 function reasonText(
@@ -835,6 +749,7 @@ export async function changeStatus(
       reason,
       actorUserId: actor.userId,
       ...(referral ? { referral } : {}),
+      at: deps.clock.now(),
     });
     await recordAudit(trx, {
       actorUserId: actor.userId,
@@ -877,7 +792,7 @@ export type CloseForm = {
 };
 
 async function buildCloseForm(db: Executor, child: HelpChild): Promise<CloseForm> {
-  const row = await openEpisodeRow(db, child.id);
+  const row = await currentEpisode(db, child.id);
   if (!row) return { child, episode: null, reasons: [], openTasks: 0, activePlans: 0 };
   const [tasks, plans] = await Promise.all([
     db
@@ -986,6 +901,7 @@ export async function closeEpisode(
       actorUserId: actor.userId,
       closureReason: code,
       closureNote: note,
+      at: deps.clock.now(),
     });
     await recordAudit(trx, {
       actorUserId: actor.userId,

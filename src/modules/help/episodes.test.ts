@@ -54,7 +54,7 @@ async function move(
   personId: string,
   to: 'family_help' | 'assessment' | 'child_in_need' | 'child_protection' | 'closed',
   on: string,
-  extra: { referral?: { source: string; primaryNeed: string }; closureReason?: string } = {},
+  extra: { referral?: { source: string; primaryNeed: string }; closureReason?: string; at?: Date } = {},
 ) {
   return deps.db.transaction().execute(async (trx) => {
     const episode = await openEpisodeOf(trx, personId);
@@ -243,12 +243,20 @@ describe('closing', () => {
     expect((await episodeRow(episodeId)).closed_on).toBeNull();
   });
 
-  it('closes the episode and its referral with the reason, completes the tasks waiting on it and ends its plans', async () => {
+  it('closes the episode and its referral with the reason, completes every task waiting on it and ends its plans', async () => {
     const child = await world.child({ teamId: world.teamA });
     const { episodeId } = await open(child, 'child_in_need', '2026-03-02', REFERRAL);
-    const taskIds: Record<string, string> = {};
-    for (const kind of ['visit_due', 'plan_review_due', 'complete_assessment', 'allocate_worker'] as const) {
-      taskIds[kind] = await openTask(deps.db, {
+    const kinds = [
+      'visit_due',
+      'plan_review_due',
+      'complete_assessment',
+      'authorise_assessment',
+      'allocate_worker',
+      'decide_request',
+      'other',
+    ] as const;
+    for (const kind of kinds) {
+      await openTask(deps.db, {
         organisationId: world.organisationId,
         personId: child,
         episodeId,
@@ -274,7 +282,8 @@ describe('closing', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
 
-    await move(child, 'closed', '2026-03-09', { closureReason: 'RC7' });
+    const closedAt = new Date('2026-03-09T15:30:00Z');
+    await move(child, 'closed', '2026-03-09', { closureReason: 'RC7', at: closedAt });
 
     expect(await episodeRow(episodeId)).toMatchObject({
       status: 'closed',
@@ -290,9 +299,10 @@ describe('closing', () => {
       .select(['kind', 'completed_at', 'completed_by'])
       .where('episode_id', '=', episodeId)
       .execute();
-    expect(tasks).toHaveLength(4);
+    expect(tasks.map((t) => t.kind).sort()).toEqual([...kinds].sort());
     for (const task of tasks) {
-      expect(task.completed_at, task.kind).not.toBeNull();
+      // Stamped with the caller's clock, not the machine's.
+      expect(task.completed_at, task.kind).toEqual(closedAt);
       expect(task.completed_by, task.kind).toBe(worker.id);
     }
     expect(
@@ -310,10 +320,118 @@ describe('closing', () => {
       .executeTakeFirstOrThrow();
     expect(last).toEqual({ event: 'episode.closed', summary: 'Help ended. Things changed' });
 
+    expect((await episodeRow(episodeId)).updated_at).toEqual(closedAt);
+
     // Help for the same child later is a new episode.
     const again = await open(child, 'family_help', '2026-03-10');
     expect(again.continued).toBe(false);
     expect(again.episodeId).not.toBe(episodeId);
+  });
+
+  it('leaves the decision on a request for help still waiting for one in the front door’s tray', async () => {
+    const child = await world.child({ teamId: world.teamA });
+    const { episodeId } = await open(child, 'family_help', '2026-03-02');
+    const request = await deps.db
+      .insertInto('help_requests')
+      .values({
+        organisation_id: world.organisationId,
+        person_id: child,
+        episode_id: episodeId,
+        status: 'awaiting_decision',
+        received_at: new Date('2026-03-05T09:00:00Z'),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const decide = await openTask(deps.db, {
+      organisationId: world.organisationId,
+      personId: child,
+      episodeId,
+      kind: 'decide_request',
+      title: 'Decide on a request for help',
+      dueOn: '2026-03-06',
+      assignedUserId: null,
+      assignedTeamId: world.teamA,
+      sourceType: 'help_request',
+      sourceId: request.id,
+    });
+    await move(child, 'closed', '2026-03-09', { closureReason: 'RC7' });
+    const task = await deps.db
+      .selectFrom('tasks')
+      .select('completed_at')
+      .where('id', '=', decide)
+      .executeTakeFirstOrThrow();
+    expect(task.completed_at).toBeNull();
+  });
+});
+
+describe('stepping down to family help', () => {
+  it('ends the active child in need and child protection plans on the step date, and keeps the family help plan', async () => {
+    const child = await world.child({ teamId: world.teamA });
+    const { episodeId } = await open(child, 'child_in_need', '2026-03-02', REFERRAL);
+    await move(child, 'child_protection', '2026-03-04');
+    const planOf = async (kind: 'family_help' | 'child_in_need' | 'child_protection', startedOn: string) =>
+      (
+        await deps.db
+          .insertInto('plans')
+          .values({
+            episode_id: episodeId,
+            person_id: child,
+            kind,
+            status: 'active',
+            started_on: startedOn,
+            next_review_on: '2026-06-02',
+            ...(kind === 'child_protection' ? { initial_category: 'NEG' as const } : {}),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const cin = await planOf('child_in_need', '2026-03-02');
+    const cp = await planOf('child_protection', '2026-03-04');
+    const familyHelp = await planOf('family_help', '2026-03-02');
+    const steppedAt = new Date('2026-03-09T11:00:00Z');
+
+    await move(child, 'family_help', '2026-03-09', { at: steppedAt });
+
+    const plans = await deps.db
+      .selectFrom('plans')
+      .select(['id', 'status', 'ended_on', 'end_reason', 'updated_at'])
+      .where('episode_id', '=', episodeId)
+      .execute();
+    const byId = new Map(plans.map((p) => [p.id, p]));
+    for (const id of [cin, cp]) {
+      expect(byId.get(id)).toMatchObject({
+        status: 'ended',
+        ended_on: '2026-03-09',
+        end_reason: 'The help stepped down to family help',
+        updated_at: steppedAt,
+      });
+    }
+    expect(byId.get(familyHelp)).toMatchObject({ status: 'active', ended_on: null });
+    expect(await episodeRow(episodeId)).toMatchObject({ status: 'family_help', closed_on: null });
+  });
+
+  it('does not end plans on a step up', async () => {
+    const child = await world.child({ teamId: world.teamA });
+    const { episodeId } = await open(child, 'child_in_need', '2026-03-02', REFERRAL);
+    const plan = await deps.db
+      .insertInto('plans')
+      .values({
+        episode_id: episodeId,
+        person_id: child,
+        kind: 'child_in_need',
+        status: 'active',
+        started_on: '2026-03-02',
+        next_review_on: '2026-06-02',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await move(child, 'child_protection', '2026-03-09');
+    const row = await deps.db
+      .selectFrom('plans')
+      .select('status')
+      .where('id', '=', plan.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('active');
   });
 });
 

@@ -1,8 +1,8 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import type { Executor } from './access.ts';
 import { addAutomaticEntry } from './chronology.ts';
-import type { EpisodeStatus, HelpEpisodeTable } from './help.table.ts';
-import { completeEpisodeTasks } from './tasks.ts';
+import type { EpisodeStatus, HelpEpisodeTable, PlanKind } from './help.table.ts';
 
 /**
  * One continuous episode of help per child. These functions run inside the caller's transaction and
@@ -57,6 +57,32 @@ export async function openEpisodeOf(
     .executeTakeFirst();
 }
 
+/** The child's open episode, if any, without a lock: for pages and checks before a change. */
+export async function currentEpisode(db: Executor, personId: string): Promise<Episode | undefined> {
+  return db
+    .selectFrom('help_episodes')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('closed_on', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The child's lead allocation now: the team and, if one is named, the lead practitioner. */
+export async function leadAllocation(
+  db: Executor,
+  personId: string,
+): Promise<{ teamId: string; workerUserId: string | null } | undefined> {
+  const row = await db
+    .selectFrom('allocations')
+    .select(['team_id', 'worker_user_id'])
+    .where('person_id', '=', personId)
+    .where('ended_at', 'is', null)
+    .orderBy('is_lead', 'desc')
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+  return row ? { teamId: row.team_id, workerUserId: row.worker_user_id } : undefined;
+}
+
 /**
  * The child's open episode, moved to `status` if it differs, or a new episode starting in `status`.
  * Returns the episode and the open CIN referral (if the status is statutory).
@@ -71,6 +97,8 @@ export async function openOrContinueEpisode(
     reason: string;
     actorUserId: string | null;
     referral?: Referral;
+    /** The moment of the change (deps.clock.now()), for task completion and updated_at stamps. */
+    at?: Date;
   },
 ): Promise<{ episodeId: string; cinReferralId: string | null; continued: boolean }> {
   const existing = await openEpisodeOf(trx, input.personId);
@@ -82,6 +110,7 @@ export async function openOrContinueEpisode(
       reason: input.reason,
       actorUserId: input.actorUserId,
       ...(input.referral ? { referral: input.referral } : {}),
+      ...(input.at ? { at: input.at } : {}),
     });
     return { episodeId: existing.id, cinReferralId: moved.cinReferralId, continued: true };
   }
@@ -135,6 +164,9 @@ export async function openOrContinueEpisode(
  * starts a CIN referral; stepping down to family help ends it (RC9 after an assessment, RC7 after a
  * plan, unless a reason is given); closing ends it with the closure reason. Returns the CIN referral
  * open afterwards, if any.
+ *
+ * Stepping down to family help ends the active statutory plans (child in need, child protection) on
+ * the step date; closing ends every active plan and completes every open task of the episode.
  */
 export async function moveEpisode(
   trx: Transaction<Database>,
@@ -148,9 +180,12 @@ export async function moveEpisode(
     /** CIN census ReasonForClosure: required to close; optional on a step down. */
     closureReason?: string;
     closureNote?: string | null;
+    /** The moment of the change (deps.clock.now()), for task completion and updated_at stamps. */
+    at?: Date;
   },
 ): Promise<{ cinReferralId: string | null }> {
   const { episode, to, on } = input;
+  const at = input.at ?? new Date();
   if (episode.closed_on !== null) throw new Error('episode is closed');
   const open = await trx
     .selectFrom('cin_referrals')
@@ -184,7 +219,7 @@ export async function moveEpisode(
       closed_on: to === 'closed' ? on : null,
       closure_reason: to === 'closed' ? requireClosure(input.closureReason) : null,
       closure_note: to === 'closed' ? (input.closureNote ?? null) : null,
-      updated_at: new Date(),
+      updated_at: at,
       version: eb('version', '+', 1),
     }))
     .where('id', '=', episode.id)
@@ -201,28 +236,41 @@ export async function moveEpisode(
     })
     .execute();
   if (to === 'closed') {
-    // Nothing is left waiting for a closed episode.
-    for (const kind of ['visit_due', 'plan_review_due', 'complete_assessment', 'allocate_worker'] as const) {
-      await completeEpisodeTasks(trx, {
-        episodeId: episode.id,
-        kind,
-        byUserId: input.actorUserId,
-        at: new Date(),
-      });
-    }
-    // Plans end with the help (a plan never outlives its episode; the returns read ended_on).
+    // Nothing is left waiting for a closed episode, whatever its kind, except the decision on a
+    // request for help still waiting for one: the request stands on its own and stays in the front
+    // door's tray.
     await trx
-      .updateTable('plans')
-      .set((eb) => ({
-        status: 'ended',
-        ended_on: sql<string>`GREATEST(${eb.ref('started_on')}, ${on}::date)`,
-        end_reason: 'The help ended',
-        updated_at: new Date(),
-        version: eb('version', '+', 1),
-      }))
+      .updateTable('tasks')
+      .set({ completed_at: at, completed_by: input.actorUserId })
       .where('episode_id', '=', episode.id)
-      .where('status', '=', 'active')
+      .where('completed_at', 'is', null)
+      .where((eb) =>
+        eb.not(
+          eb.and([
+            eb('kind', '=', 'decide_request'),
+            eb(
+              'source_id',
+              'in',
+              eb
+                .selectFrom('help_requests')
+                .select('help_requests.id')
+                .where('help_requests.status', '=', 'awaiting_decision'),
+            ),
+          ]),
+        ),
+      )
       .execute();
+    // Plans end with the help (a plan never outlives its episode; the returns read ended_on).
+    await endActivePlans(trx, { episodeId: episode.id, on, at, reason: 'The help ended' });
+  } else if (to === 'family_help') {
+    // A child in need or child protection plan does not carry on under family help.
+    await endActivePlans(trx, {
+      episodeId: episode.id,
+      on,
+      at,
+      reason: 'The help stepped down to family help',
+      kinds: STATUTORY_PLAN_KINDS,
+    });
   }
   await addAutomaticEntry(trx, {
     personId: episode.person_id,
@@ -238,6 +286,29 @@ export async function moveEpisode(
     actorUserId: input.actorUserId,
   });
   return { cinReferralId };
+}
+
+/** Plans that belong to children's social care and end when the help steps down to family help. */
+const STATUTORY_PLAN_KINDS: readonly PlanKind[] = ['child_in_need', 'child_protection'];
+
+/** Ends the episode's active plans (of the given kinds, or all) on `on`, never before they started. */
+async function endActivePlans(
+  trx: Transaction<Database>,
+  input: { episodeId: string; on: string; at: Date; reason: string; kinds?: readonly PlanKind[] },
+): Promise<void> {
+  let query = trx
+    .updateTable('plans')
+    .set((eb) => ({
+      status: 'ended',
+      ended_on: sql<string>`GREATEST(${eb.ref('started_on')}, ${input.on}::date)`,
+      end_reason: input.reason,
+      updated_at: input.at,
+      version: eb('version', '+', 1),
+    }))
+    .where('episode_id', '=', input.episodeId)
+    .where('status', '=', 'active');
+  if (input.kinds) query = query.where('kind', 'in', input.kinds);
+  await query.execute();
 }
 
 async function startReferral(

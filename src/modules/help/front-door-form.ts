@@ -1,3 +1,4 @@
+import { PRIMARY_NEEDS, REFERRAL_SOURCES, isCode } from './codes.ts';
 import type { FrontDoorDecision, HelpRequestStatus, RequesterKind } from './help.table.ts';
 import {
   EMPTY_DATE,
@@ -35,62 +36,13 @@ export const REQUESTER_IN_A_SENTENCE: Readonly<Record<RequesterKind, string>> = 
   other: 'someone else',
 };
 
-/**
- * CIN census ReferralSource, in the census's order (an array: JavaScript would put the codes that
- * look like numbers first in an object). Labels follow the DfE's descriptions.
- */
-export const REFERRAL_SOURCES: readonly (readonly [string, string])[] = [
-  ['1A', 'Individual: family member, relative or carer'],
-  ['1B', 'Individual: acquaintance, including neighbours and childminders'],
-  ['1C', 'Individual: self (the child or young person)'],
-  ['1D', 'Individual: other'],
-  ['2A', 'Schools'],
-  ['2B', 'Education services'],
-  ['3A', 'Health services: GP'],
-  ['3B', 'Health services: health visitor'],
-  ['3C', 'Health services: school nurse'],
-  ['3D', 'Health services: other primary health services'],
-  ['3E', 'Health services: A&E (emergency department)'],
-  ['3F', 'Health services: other'],
-  ['4', 'Housing (local authority or housing association)'],
-  ['5A', 'Local authority services: social care, such as adult social care'],
-  ['5B', 'Local authority services: other internal department, such as youth justice'],
-  ['5C', 'Local authority services: external, such as another council'],
-  ['5D', 'Early help'],
-  ['6', 'Police'],
-  ['7', 'Other legal agency, such as courts, probation, immigration, Cafcass or prison'],
-  ['8', 'Other, such as children’s centres or voluntary organisations'],
-  ['9', 'Anonymous'],
-  ['10', 'Unknown'],
-];
-
-const REFERRAL_SOURCE_LABELS: ReadonlyMap<string, string> = new Map(REFERRAL_SOURCES);
-
-export function referralSourceLabel(code: string | null): string {
-  if (!code) return '';
-  return `${code}: ${REFERRAL_SOURCE_LABELS.get(code) ?? code}`;
-}
-
-/** CIN census PrimaryNeedCode. */
-export const PRIMARY_NEEDS: readonly (readonly [string, string])[] = [
-  ['N1', 'Abuse or neglect'],
-  ['N2', 'The child’s disability or illness'],
-  ['N3', 'Parental disability or illness'],
-  ['N4', 'Family in acute stress'],
-  ['N5', 'Family dysfunction'],
-  ['N6', 'Socially unacceptable behaviour'],
-  ['N7', 'Low income'],
-  ['N8', 'Absent parenting'],
-  ['N9', 'Cases other than children in need'],
-  ['N0', 'Not stated'],
-];
-
-const PRIMARY_NEED_LABELS: ReadonlyMap<string, string> = new Map(PRIMARY_NEEDS);
-
-export function primaryNeedLabel(code: string | null): string {
-  if (!code) return '';
-  return `${code}: ${PRIMARY_NEED_LABELS.get(code) ?? code}`;
-}
+// The CIN census lists live in codes.ts; the front door's pages list them in the census's order.
+export {
+  PRIMARY_NEED_LIST as PRIMARY_NEEDS,
+  REFERRAL_SOURCE_LIST as REFERRAL_SOURCES,
+  primaryNeedLabel,
+  referralSourceLabel,
+} from './codes.ts';
 
 export const DECISIONS: Readonly<Record<FrontDoorDecision, string>> = {
   information_advice: 'Information and advice',
@@ -122,10 +74,6 @@ export const REQUEST_STATUSES: Readonly<Record<HelpRequestStatus, string>> = {
 
 function isIn<T extends string>(list: Readonly<Record<T, string>>, value: string): value is T {
   return Object.hasOwn(list, value);
-}
-
-function inList(list: readonly (readonly [string, string])[], value: string): boolean {
-  return list.some(([code]) => code === value);
 }
 
 /**
@@ -385,7 +333,7 @@ export function checkRequestForm(
 
   let source: string | null = null;
   if (values.referralSource !== '') {
-    if (inList(REFERRAL_SOURCES, values.referralSource)) source = values.referralSource;
+    if (isCode(REFERRAL_SOURCES, values.referralSource)) source = values.referralSource;
     else errors.add('referralSource', 'Select where the request came from');
   } else if (send && kind !== null) {
     source = defaultReferralSource(kind, organisation ?? '', role ?? '') ?? null;
@@ -437,7 +385,7 @@ export function checkRequestForm(
 
   let need: string | null = null;
   if (values.primaryNeed !== '') {
-    if (inList(PRIMARY_NEEDS, values.primaryNeed)) need = values.primaryNeed;
+    if (isCode(PRIMARY_NEEDS, values.primaryNeed)) need = values.primaryNeed;
     else errors.add('primaryNeed', 'Select the main need');
   } else if (send) errors.add('primaryNeed', 'Select the main need');
 

@@ -19,11 +19,12 @@ import { addWorkingDays, workingDaysBetween } from '../../platform/working-days.
 import { can, scopeFor, type Actor } from '../access/actor.ts';
 import { DUPLICATE_REASON_LABELS, findLikelyDuplicates } from '../people/duplicates.ts';
 import { FormInputError, sortErrors } from '../people/person-form.ts';
-import { canCreatePeople, insertPerson, minimalAdult } from '../people/person-write.ts';
+import { asFlag, canCreatePeople, insertPerson, minimalAdult } from '../people/person-write.ts';
 import { restrictedFromViewer } from '../people/restrictions.ts';
-import { UUID, londonDate, requireHelpPermission, type Executor } from './access.ts';
+import { UUID, auditChildView, londonDate, requireHelpPermission, type Executor } from './access.ts';
 import { addAutomaticEntry } from './chronology.ts';
-import { STATUS_LABELS, allocate, openOrContinueEpisode } from './episodes.ts';
+import { longDate } from './dates.ts';
+import { STATUS_LABELS, allocate, currentEpisode, openOrContinueEpisode } from './episodes.ts';
 import {
   DECISIONS,
   DECISIONS_WITH_EPISODE,
@@ -65,12 +66,6 @@ import { TIMESCALES, completeTasksFor, openTask } from './tasks.ts';
  */
 
 type RequestRow = Selectable<HelpRequestTable>;
-
-/** Working days given to a team to allocate a family help worker after a front-door decision (local procedure). */
-export const ALLOCATE_WORKER_WORKING_DAYS = 2;
-
-/** Working days within which a strategy discussion is held after the decision to hold one. */
-export const STRATEGY_DISCUSSION_WORKING_DAYS = 1;
 
 export type RequestChild = {
   readonly id: string;
@@ -165,26 +160,6 @@ async function childForRequest(db: Executor, actor: Actor, personId: string): Pr
   };
 }
 
-async function auditChildView(
-  db: Executor,
-  actor: Actor,
-  childId: string,
-  context: { requestId: string; route: string; helpRequestId?: string },
-): Promise<void> {
-  await recordAudit(db, {
-    actorUserId: actor.userId,
-    action: 'person.view',
-    entityType: 'person',
-    entityId: childId,
-    detail: {
-      route: context.route,
-      purpose: 'front_door',
-      ...(context.helpRequestId ? { helpRequestId: context.helpRequestId } : {}),
-    },
-    requestId: context.requestId,
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Making a request
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +175,12 @@ export async function startRequest(
   const childId = input.childId;
   return deps.db.transaction().execute(async (trx) => {
     const child = await childForRequest(trx, actor, childId);
-    await auditChildView(trx, actor, child.id, input);
+    await auditChildView(trx, actor, {
+      personId: child.id,
+      route: input.route,
+      purpose: 'front_door',
+      requestId: input.requestId,
+    });
     return { child, canAddChild: canCreatePeople(actor) };
   });
 }
@@ -485,13 +465,7 @@ function receivedSummary(details: RequestDetails): string {
 }
 
 async function openEpisodeId(db: Executor, personId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('help_episodes')
-    .select('id')
-    .where('person_id', '=', personId)
-    .where('closed_on', 'is', null)
-    .executeTakeFirst();
-  return row?.id ?? null;
+  return (await currentEpisode(db, personId))?.id ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -504,6 +478,11 @@ export type RequestView = {
   readonly statusLabel: string;
   readonly version: number;
   readonly child: RequestChild | null;
+  /**
+   * The child's record is restricted and this actor is not named on the restriction: only the
+   * child's name is given; the request's details, the child's help and the decision are not.
+   */
+  readonly childRestricted: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly receivedAt: Date | null;
@@ -563,11 +542,17 @@ export async function getRequest(
 ): Promise<RequestPage> {
   return deps.db.transaction().execute(async (trx) => {
     const row = await loadRequest(trx, actor, id, 'read');
-    const request = await describeRequest(trx, deps, row);
+    const request = await describeRequest(trx, deps, actor, row);
     if (request.child) {
-      await auditChildView(trx, actor, request.child.id, { ...context, helpRequestId: row.id });
+      await auditChildView(trx, actor, {
+        personId: request.child.id,
+        ...context,
+        purpose: 'front_door',
+        helpRequestId: row.id,
+      });
     }
     const decidable =
+      !request.childRestricted &&
       row.status === 'awaiting_decision' &&
       can(actor, 'help', 'decide') &&
       (await trx
@@ -580,14 +565,26 @@ export async function getRequest(
   });
 }
 
-async function describeRequest(db: Executor, deps: Deps, row: RequestRow): Promise<RequestView> {
+/**
+ * The request as a page shows it. A child whose record is restricted from the actor (not named on
+ * the restriction, whatever break-glass they hold) is shown by name only: nothing else the request
+ * says about the child or their family, their help, or the decision's reasons.
+ */
+async function describeRequest(
+  db: Executor,
+  deps: Deps,
+  actor: Actor,
+  row: RequestRow,
+): Promise<RequestView> {
   const child = row.person_id
     ? await db
         .selectFrom('people')
         .select(['id', 'given_name', 'family_name', 'date_of_birth'])
+        .select((eb) => asFlag(eb, restrictedFromViewer(actor)(eb)).as('restricted'))
         .where('id', '=', row.person_id)
         .executeTakeFirst()
     : undefined;
+  if (child?.restricted) return nameOnly(row, child);
   const team = row.team_id
     ? await db.selectFrom('teams').select('name').where('id', '=', row.team_id).executeTakeFirst()
     : undefined;
@@ -623,6 +620,7 @@ async function describeRequest(db: Executor, deps: Deps, row: RequestRow): Promi
           dateOfBirth: child.date_of_birth,
         }
       : null,
+    childRestricted: false,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     receivedAt: row.received_at,
@@ -672,6 +670,51 @@ async function describeRequest(db: Executor, deps: Deps, row: RequestRow): Promi
   };
 }
 
+/** A request about a child restricted from the actor: the child's name and the request's status. */
+function nameOnly(
+  row: RequestRow,
+  child: { id: string; given_name: string; family_name: string },
+): RequestView {
+  return {
+    id: row.id,
+    status: row.status,
+    statusLabel: REQUEST_STATUSES[row.status],
+    version: row.version,
+    child: { id: child.id, givenName: child.given_name, familyName: child.family_name, dateOfBirth: null },
+    childRestricted: true,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    receivedAt: row.received_at,
+    workingDaysWaiting: null,
+    requester: { kind: null, kindLabel: '', name: null, role: null, organisation: null, contact: null },
+    referralSource: '',
+    worry: null,
+    familyView: null,
+    alreadyTried: null,
+    willKeepDoing: null,
+    familyKnows: null,
+    familyConsents: null,
+    primaryNeed: '',
+    teamName: null,
+    sentBy: null,
+    decision: null,
+    openEpisode: null,
+    earlierRequestsIn12Months: 0,
+  };
+}
+
+/** Refuses (404) a decision on a request about a child restricted from the actor. */
+async function requireUnrestrictedChild(db: Executor, actor: Actor, row: RequestRow): Promise<void> {
+  if (!row.person_id) return;
+  const restricted = await db
+    .selectFrom('people')
+    .select('id')
+    .where('id', '=', row.person_id)
+    .where((eb) => restrictedFromViewer(actor)(eb))
+    .executeTakeFirst();
+  if (restricted) throw new NotFoundError();
+}
+
 async function userNames(db: Executor, ids: readonly (string | null)[]): Promise<Map<string, string>> {
   const wanted = ids.filter((id): id is string => id !== null);
   if (wanted.length === 0) return new Map();
@@ -683,16 +726,8 @@ async function userNames(db: Executor, ids: readonly (string | null)[]): Promise
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
 function thresholdLabel(row: { title: string; version: string; published_on: string }): string {
-  const published = LONG_DATE.format(new Date(`${row.published_on}T00:00:00Z`));
-  return `${row.title} (version ${row.version}, published ${published})`;
+  return `${row.title} (version ${row.version}, published ${longDate(row.published_on)})`;
 }
 
 /** The child's other sent requests received in the 12 months before `at`. */
@@ -749,9 +784,15 @@ export async function getDecisionForm(
   requireHelpPermission(actor, 'decide');
   return deps.db.transaction().execute(async (trx) => {
     const row = await loadRequest(trx, actor, id, 'decide');
-    const request = await describeRequest(trx, deps, row);
+    await requireUnrestrictedChild(trx, actor, row);
+    const request = await describeRequest(trx, deps, actor, row);
     if (request.child)
-      await auditChildView(trx, actor, request.child.id, { ...context, helpRequestId: row.id });
+      await auditChildView(trx, actor, {
+        personId: request.child.id,
+        ...context,
+        purpose: 'front_door',
+        helpRequestId: row.id,
+      });
     return { request, choices: await decisionChoices(trx, actor) };
   });
 }
@@ -769,6 +810,7 @@ export async function decideRequest(
 ): Promise<{ episodeId: string | null; decision: FrontDoorDecision }> {
   requireHelpPermission(actor, 'decide');
   const before = await loadRequest(deps.db, actor, id, 'decide');
+  await requireUnrestrictedChild(deps.db, actor, before);
   const choices = await decisionChoices(deps.db, actor);
   const { checked, errors } = checkDecisionForm(input.values, {
     teams: choices.teams.map((t) => t.id),
@@ -838,6 +880,7 @@ export async function decideRequest(
         ...(status === 'assessment'
           ? { referral: { source: row.referral_source, primaryNeed: row.primary_need, requestId: row.id } }
           : {}),
+        at: now,
       });
       episodeId = opened.episodeId;
       await allocateToTeam(trx, {
@@ -855,7 +898,7 @@ export async function decideRequest(
           episodeId,
           kind: 'allocate_worker',
           title: 'Allocate a family help worker',
-          dueOn: addWorkingDays(today, ALLOCATE_WORKER_WORKING_DAYS),
+          dueOn: addWorkingDays(today, TIMESCALES.allocateWorkerWorkingDays),
           assignedUserId: null,
           assignedTeamId: teamId,
           sourceType: 'help_request',
@@ -897,7 +940,7 @@ export async function decideRequest(
           episodeId,
           kind: 'other',
           title: 'Hold a strategy discussion',
-          dueOn: addWorkingDays(today, STRATEGY_DISCUSSION_WORKING_DAYS),
+          dueOn: addWorkingDays(today, TIMESCALES.strategyDiscussionWorkingDays),
           assignedUserId: null,
           assignedTeamId: teamId,
           sourceType: 'help_request',

@@ -17,10 +17,19 @@ import {
   type DateParts,
   type FormSource,
 } from '../people/person-form.ts';
-import { childInHelpScope, londonDate, requireHelpPermission, UUID, type Executor } from './access.ts';
-import { addCuratedEntryFrom, auditHelpRecordView, updateEntriesFrom } from './chronology.ts';
+import {
+  auditChildView,
+  childInHelpScope,
+  londonDate,
+  requireHelpPermission,
+  UUID,
+  type Executor,
+} from './access.ts';
+import { addCuratedEntryFrom, updateEntriesFrom } from './chronology.ts';
 import type { PracticeNoteKind, PracticeNoteTable } from './help.table.ts';
-import { currentEpisode, longDate, mayWriteHelp, requireOpenEpisode, type Child } from './visits.ts';
+import { longDate } from './dates.ts';
+import { currentEpisode } from './episodes.ts';
+import { mayWriteHelp, requireOpenEpisode, type Child } from './visits.ts';
 
 /**
  * Notes of practice: conversations, meetings, calls, messages, observations and management
@@ -268,7 +277,7 @@ export async function listNotes(
       .orderBy('practice_notes.occurred_at', 'desc')
       .orderBy('practice_notes.created_at', 'desc')
       .execute();
-    await auditHelpRecordView(trx, actor, {
+    await auditChildView(trx, actor, {
       personId: child.id,
       route: '/children/:id/notes',
       purpose: 'notes',
@@ -407,7 +416,7 @@ export async function getNoteForEdit(
     const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
     const row = await noteOfChild(trx, child.id, input.noteId);
     if (row.kind === 'management_oversight' && !canWriteOversight(actor)) throw new ForbiddenError();
-    await auditHelpRecordView(trx, actor, {
+    await auditChildView(trx, actor, {
       personId: child.id,
       route: '/children/:id/notes/:nid/edit',
       purpose: 'note',

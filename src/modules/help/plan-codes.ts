@@ -43,42 +43,5 @@ export const REVIEW_DECISIONS: Readonly<Record<ReviewDecision, string>> = {
   end_plan: 'End the plan',
 };
 
-/** CIN census ReferralSource. */
-export const REFERRAL_SOURCES: Readonly<Record<string, string>> = {
-  '1A': 'A family member, relative or carer',
-  '1B': 'An acquaintance, such as a neighbour or friend',
-  '1C': 'The child or young person',
-  '1D': 'Another individual',
-  '2A': 'A school',
-  '2B': 'Education services',
-  '3A': 'A GP',
-  '3B': 'A health visitor',
-  '3C': 'A school nurse',
-  '3D': 'Other primary health services',
-  '3E': 'An A&E department',
-  '3F': 'Other health services',
-  '4': 'Housing',
-  '5A': 'Council social care, such as adults’ services',
-  '5B': 'Another council department, such as the youth justice service',
-  '5C': 'Another council or an external agency',
-  '5D': 'Early help or family help',
-  '6': 'The police',
-  '7': 'Another legal agency, such as a court, probation or Cafcass',
-  '8': 'Another source, such as a children’s centre or a voluntary organisation',
-  '9': 'Anonymous',
-  '10': 'Not known',
-};
-
-/** CIN census PrimaryNeedCode. */
-export const PRIMARY_NEEDS: Readonly<Record<string, string>> = {
-  N1: 'Abuse or neglect',
-  N2: 'The child’s disability or illness',
-  N3: 'A parent’s disability or illness',
-  N4: 'Family in acute stress',
-  N5: 'Family dysfunction',
-  N6: 'Socially unacceptable behaviour',
-  N7: 'Low income',
-  N8: 'Absent parenting',
-  N9: 'Cases other than children in need',
-  N0: 'Not stated',
-};
+// The CIN census lists live in codes.ts (plan pages look codes up and list them).
+export { PRIMARY_NEEDS, REFERRAL_SOURCES } from './codes.ts';

@@ -11,18 +11,19 @@ import {
 } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
 import { ErrorList, parseDate, partsFromIso, type DateParts } from '../people/person-form.ts';
-import { UUID, childInHelpScope, londonDate, requireHelpPermission, type Executor } from './access.ts';
-import { labelOf, longDate } from './assessment-codes.ts';
 import {
-  addCalendarDays,
+  UUID,
   auditChildView,
-  childRef,
-  leadOf,
-  openEpisode,
-  type ChildRef,
-} from './assessment-common.ts';
+  childInHelpScope,
+  londonDate,
+  requireHelpPermission,
+  type Executor,
+} from './access.ts';
+import { labelOf } from './assessment-codes.ts';
+import { childRef, type ChildRef } from './assessment-common.ts';
+import { addCalendarDays, longDate } from './dates.ts';
 import { addAutomaticEntry } from './chronology.ts';
-import { STATUS_LABELS, moveEpisode, openEpisodeOf } from './episodes.ts';
+import { STATUS_LABELS, currentEpisode, leadAllocation, moveEpisode, openEpisodeOf } from './episodes.ts';
 import type {
   EpisodeStatus,
   GoalProgress,
@@ -134,14 +135,15 @@ export async function listPlans(
   requireHelpPermission(actor, 'read');
   return deps.db.transaction().execute(async (trx) => {
     const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const episode = await openEpisode(trx, child.id);
+    const episode = await currentEpisode(trx, child.id);
     const rows = await trx
       .selectFrom('plans')
       .selectAll()
       .where('person_id', '=', child.id)
       .orderBy('created_at', 'desc')
       .execute();
-    await auditChildView(trx, actor, child.id, {
+    await auditChildView(trx, actor, {
+      personId: child.id,
       requestId: input.requestId,
       route: input.route ?? '/children/:id/plans',
       purpose: 'plans',
@@ -252,7 +254,8 @@ export async function planPage(
       .selectAll()
       .where('id', '=', plan.episode_id)
       .executeTakeFirstOrThrow();
-    await auditChildView(trx, actor, child.id, {
+    await auditChildView(trx, actor, {
+      personId: child.id,
       requestId: input.requestId,
       route: input.route ?? '/children/:id/plans/:pid',
       purpose: 'plan',
@@ -301,8 +304,9 @@ export async function newPlanPage(
   requireHelpPermission(actor, 'write');
   return deps.db.transaction().execute(async (trx) => {
     const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
-    const episode = await openEpisode(trx, child.id);
-    await auditChildView(trx, actor, child.id, {
+    const episode = await currentEpisode(trx, child.id);
+    await auditChildView(trx, actor, {
+      personId: child.id,
       requestId: input.requestId,
       route: input.route ?? '/children/:id/plans/new',
       purpose: 'plan',
@@ -798,6 +802,7 @@ export async function startPlan(
         ...(needsReferral
           ? { referral: { source: input.values.referralSource, primaryNeed: input.values.primaryNeed } }
           : {}),
+        at: deps.clock.now(),
       });
       cinReferralId = moved.cinReferralId;
     }
@@ -845,7 +850,7 @@ async function openReviewTask(
   personId: string,
   dueOn: string,
 ): Promise<void> {
-  const lead = await leadOf(trx, personId);
+  const lead = await leadAllocation(trx, personId);
   await openTask(trx, {
     organisationId: actor.organisationId,
     personId,

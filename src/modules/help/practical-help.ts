@@ -9,10 +9,11 @@ import {
   type DateParts,
   type FormSource,
 } from '../people/person-form.ts';
-import { childInHelpScope, londonDate, requireHelpPermission } from './access.ts';
-import { addAutomaticEntry, auditHelpRecordView } from './chronology.ts';
+import { auditChildView, childInHelpScope, londonDate, requireHelpPermission } from './access.ts';
+import { addAutomaticEntry } from './chronology.ts';
 import type { PracticalHelpKind } from './help.table.ts';
-import { currentEpisode, mayWriteHelp, requireOpenEpisode, type Child } from './visits.ts';
+import { currentEpisode } from './episodes.ts';
+import { mayWriteHelp, requireOpenEpisode, type Child } from './visits.ts';
 
 /**
  * Practical and financial help given or arranged for the family: counted, so the help a family had
@@ -163,7 +164,7 @@ export async function listPracticalHelp(
       .where('person_id', '=', child.id)
       .groupBy('kind')
       .execute();
-    await auditHelpRecordView(trx, actor, {
+    await auditChildView(trx, actor, {
       personId: child.id,
       route: '/children/:id/practical-help',
       purpose: 'practical_help',

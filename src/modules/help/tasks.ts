@@ -10,6 +10,17 @@ export const TIMESCALES = {
   requestDecisionWorkingDays: 1,
   /** A child and family assessment: completed within 45 working days of its start. */
   assessmentWorkingDays: 45,
+  /** A family help assessment has no statutory timescale; the council uses the same 45 working days. */
+  familyHelpAssessmentWorkingDays: 45,
+  /** A submitted assessment is authorised within 5 working days (never later than it is due). */
+  authoriseAssessmentWorkingDays: 5,
+  /**
+   * A child allocated to a team without a lead practitioner (after a front-door decision, or a move
+   * of team) gets one within 2 working days (local procedure).
+   */
+  allocateWorkerWorkingDays: 2,
+  /** A strategy discussion: held within 1 working day of the decision to hold one. */
+  strategyDiscussionWorkingDays: 1,
   /** An initial child protection conference: within 15 working days of the strategy discussion. */
   initialConferenceWorkingDays: 15,
   /** Visits to a child in need (local procedure): every 20 working days. */

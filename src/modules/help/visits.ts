@@ -14,9 +14,17 @@ import {
   type DateParts,
   type FormSource,
 } from '../people/person-form.ts';
-import { childInHelpScope, londonDate, requireHelpPermission, UUID, type Executor } from './access.ts';
-import { addAutomaticEntry, auditHelpRecordView, updateEntriesFrom } from './chronology.ts';
-import { openEpisodeOf } from './episodes.ts';
+import {
+  auditChildView,
+  childInHelpScope,
+  londonDate,
+  requireHelpPermission,
+  UUID,
+  type Executor,
+} from './access.ts';
+import { longDate } from './dates.ts';
+import { addAutomaticEntry, updateEntriesFrom } from './chronology.ts';
+import { currentEpisode, leadAllocation, openEpisodeOf } from './episodes.ts';
 import type { EpisodeStatus, HelpEpisodeTable, VisitKind, VisitTable } from './help.table.ts';
 import { completeEpisodeTasks, openTask, TIMESCALES } from './tasks.ts';
 
@@ -43,32 +51,6 @@ export async function requireOpenEpisode(trx: Transaction<Database>, personId: s
   return episode;
 }
 
-/** The child's open episode, if any (no lock: for pages). */
-export async function currentEpisode(db: Executor, personId: string): Promise<Episode | undefined> {
-  return db
-    .selectFrom('help_episodes')
-    .selectAll()
-    .where('person_id', '=', personId)
-    .where('closed_on', 'is', null)
-    .executeTakeFirst();
-}
-
-/** The child's lead allocation now: the team and, if one is named, the lead practitioner. */
-export async function leadAllocation(
-  db: Executor,
-  personId: string,
-): Promise<{ teamId: string; workerUserId: string | null } | undefined> {
-  const row = await db
-    .selectFrom('allocations')
-    .select(['team_id', 'worker_user_id'])
-    .where('person_id', '=', personId)
-    .where('ended_at', 'is', null)
-    .orderBy('is_lead', 'desc')
-    .orderBy('started_at', 'desc')
-    .executeTakeFirst();
-  return row ? { teamId: row.team_id, workerUserId: row.worker_user_id } : undefined;
-}
-
 /** Whether the actor may write to the child's help record (for showing or hiding forms and links). */
 export async function mayWriteHelp(
   deps: Deps,
@@ -84,17 +66,6 @@ export async function mayWriteHelp(
     if (error instanceof NotFoundError) return false;
     throw error;
   }
-}
-
-/** "2 March 2026", for the conflict page and messages (the same words the pages use). */
-export function longDate(iso: string | null | undefined): string {
-  if (!iso) return '';
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${iso.slice(0, 10)}T12:00:00Z`));
 }
 
 export const VISIT_KINDS: Readonly<Record<VisitKind, string>> = {
@@ -388,7 +359,7 @@ export async function listVisits(
           .orderBy('due_on')
           .executeTakeFirst()
       : undefined;
-    await auditHelpRecordView(trx, actor, {
+    await auditChildView(trx, actor, {
       personId: child.id,
       route: '/children/:id/visits',
       purpose: 'visits',
@@ -542,7 +513,7 @@ export async function getVisitForEdit(
   return deps.db.transaction().execute(async (trx) => {
     const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
     const row = await visitOfChild(trx, child.id, input.visitId);
-    await auditHelpRecordView(trx, actor, {
+    await auditChildView(trx, actor, {
       personId: child.id,
       route: '/children/:id/visits/:vid/edit',
       purpose: 'visit',

@@ -305,7 +305,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
 
 /**
  * The rules that block an unsafe merge, checked on the merge page and again inside the merge's
- * transaction. To add one (overlapping child protection plans, say), add an entry here.
+ * transaction. To add one, add an entry here.
  */
 export const MERGE_RULES: readonly MergeRule[] = [
   {
@@ -402,6 +402,50 @@ export const MERGE_RULES: readonly MergeRule[] = [
       const linked = await linkingTables(db, keep.id, merge.id);
       return linked.length > 0
         ? `The records are linked to each other (${linked.map((t) => TABLE_LABELS[t] ?? t).join(', ')}). Remove the link first.`
+        : undefined;
+    },
+  },
+  {
+    // A child has one open episode of help at a time (a unique index): two open episodes cannot
+    // become one child's, and which help carries on is a practice decision, not the merge's.
+    name: 'one-open-help',
+    description: 'Only one of the records has open help',
+    check: async ({ db, keep, merge }) => {
+      const open = await db
+        .selectFrom('help_episodes')
+        .select('person_id')
+        .distinct()
+        .where('person_id', 'in', [keep.id, merge.id])
+        .where('closed_on', 'is', null)
+        .execute();
+      return open.length === 2
+        ? 'Both records have open help. Close one episode first, recording why, then merge the records.'
+        : undefined;
+    },
+  },
+  {
+    // One child cannot be on two child protection plans at once; merged, the record would say so.
+    name: 'child-protection-plans',
+    description: 'The records’ child protection plans do not overlap',
+    check: async ({ db, keep, merge }) => {
+      const overlap = await db
+        .selectFrom('plans as k')
+        .innerJoin('plans as m', (join) =>
+          join
+            .on('m.person_id', '=', merge.id)
+            .on('m.kind', '=', 'child_protection')
+            .on('m.status', '<>', 'draft')
+            // Each starts before the other ends (an end date is the day the plan stopped).
+            .on((eb) => eb('m.started_on', '<', eb.fn.coalesce('k.ended_on', sql<string>`'infinity'::date`)))
+            .on((eb) => eb('k.started_on', '<', eb.fn.coalesce('m.ended_on', sql<string>`'infinity'::date`))),
+        )
+        .select('k.id')
+        .where('k.person_id', '=', keep.id)
+        .where('k.kind', '=', 'child_protection')
+        .where('k.status', '<>', 'draft')
+        .executeTakeFirst();
+      return overlap
+        ? 'Both records have a child protection plan covering the same dates. Correct the plans first, so that only one is in force at a time, then merge the records.'
         : undefined;
     },
   },

@@ -150,3 +150,13 @@ export type PersonNotDuplicateTable = {
   decided_by: string;
   decided_at: Generated<Date>;
 };
+
+/** The distinct names in use, kept by trigger (migration 0006): how a one-word search finds spellings. */
+export type SearchNameTable = {
+  /** Lower case, as typed into the record. */
+  name: string;
+  part: 'given' | 'preferred' | 'family';
+  name_key: string | null;
+  /** How many rows of people and person_names use it (merged records included). */
+  people: number;
+};

@@ -571,6 +571,99 @@ async function searchByName(
   return result.rows;
 }
 
+/**
+ * One word and nothing else (the commonest search, and the one that can match tens of thousands of
+ * people: "Smiht" is like every Smith). Rather than compare the word with every person's name, look
+ * it up in `search_names`, the distinct names in use (migration 0006), to learn which names it could
+ * mean and how well (the same routes and tiers as `nameConditions` and `tierSql`: the very name, a
+ * nickname, a sound-alike key, or a similar spelling by trigrams), then read people by each of those
+ * exact names through btree indexes already in result order, at most SEARCH_LIMIT + 1 per name.
+ *
+ * Results come in tier order; within a tier, people found by their current name before those found
+ * by a previous one, then by how close the name found is to the word typed (trigram similarity of
+ * the two names; a family name before a given or preferred name as close), then by family name,
+ * given name and id. (Two-word searches order within a tier by the similarity of the whole name
+ * instead, which needs every candidate scored.)
+ * The first SEARCH_LIMIT + 1 of that order are always among the rows read: each person's place is
+ * set by their best-matching name, and each list is read in that order as far as it can matter.
+ */
+async function searchBySingleWord(trx: Executor, actor: Actor, deps: Deps, name: NameQuery): Promise<Row[]> {
+  const keys = await nameKeys(trx, name);
+  const eb = expressionBuilder<Database, 'people'>();
+  const inScope = personInScope(actor, 'read', deps.clock)(eb);
+  const w = name.text;
+  const limit = SEARCH_LIMIT + 1;
+  const stored = sql.ref('s.name');
+  const key = sql.ref('s.name_key');
+  const columns = sql`people.id, people.given_name, people.family_name, people.preferred_name, people.date_of_birth`;
+  /** The people currently called `wd.name` as the given part of their name, best first. */
+  const current = (column: 'given_name' | 'preferred_name' | 'family_name', part: string) => sql`
+    SELECT p.*, wd.rank + 2 AS rank, true AS current FROM words wd CROSS JOIN LATERAL (
+      SELECT ${columns} FROM people
+      WHERE lower(${sql.ref(`people.${column}`)}) = wd.name AND people.merged_into IS NULL
+        ${column === 'preferred_name' ? sql`AND people.preferred_name IS NOT NULL` : sql``} AND ${inScope}
+      ORDER BY people.family_name, people.given_name, people.id
+      LIMIT ${limit}) p
+    WHERE wd.part = ${part}`;
+  /** People once called `wd.name`; never someone restricted from the searcher. */
+  const previous = (column: 'given_name' | 'family_name', part: string) => sql`
+    SELECT p.*, wd.rank, false AS current FROM words wd CROSS JOIN LATERAL (
+      SELECT DISTINCT ${columns} FROM person_names pn JOIN people ON people.id = pn.person_id
+      WHERE lower(${sql.ref(`pn.${column}`)}) = wd.name AND people.merged_into IS NULL AND ${inScope}
+        AND people.id NOT IN (SELECT x.id FROM restricted_ids x)
+      ORDER BY people.family_name, people.given_name, people.id
+      LIMIT ${limit}) p
+    WHERE wd.part = ${part}`;
+  const result = await sql<Row>`
+    WITH restricted_ids AS MATERIALIZED (
+      SELECT people.id FROM people
+      WHERE people.id IN (SELECT r.person_id FROM person_restrictions r WHERE r.ended_at IS NULL)
+        AND ${restrictedFrom(actor, deps.clock)(eb)}
+    ),
+    tiers AS (
+      SELECT s.name, s.part,
+        CASE
+          WHEN ${stored} = ${w} THEN 4
+          WHEN s.part <> 'family' AND ${inList(stored, keys.givenVariants)} THEN 3
+          WHEN s.part = 'given' AND ${inList(key, keys.givenKeys)} THEN 2
+          WHEN s.part = 'family' AND ${inList(key, keys.familyKeys)} THEN 2
+          ELSE 1 END AS tier,
+        similarity(s.name, ${w}) AS closeness
+      FROM search_names s
+      WHERE ${w} <% s.name
+        OR (s.part = 'given' AND ${inList(key, keys.givenKeys)})
+        OR (s.part = 'family' AND ${inList(key, keys.familyKeys)})
+    ),
+    -- One number to order by: the tier first; within it a current name (+2) before a previous one,
+    -- then the closeness (0 to 1) of the name found, and a family name before a given name equally
+    -- close (the same name used as both, "Harrison").
+    words AS MATERIALIZED (
+      SELECT t.name, t.part,
+        t.tier * 4 + t.closeness * 0.99 + CASE WHEN t.part = 'family' THEN 0.01 ELSE 0 END AS rank
+      FROM tiers t
+    ),
+    entries AS (
+      ${current('given_name', 'given')}
+      UNION ALL ${current('preferred_name', 'preferred')}
+      UNION ALL ${current('family_name', 'family')}
+      UNION ALL ${previous('given_name', 'given')}
+      UNION ALL ${previous('family_name', 'family')}
+    ),
+    hits AS (
+      SELECT e.id, e.given_name, e.family_name, e.preferred_name, e.date_of_birth, max(e.rank) AS rank,
+        max(floor(e.rank / 4)) FILTER (WHERE e.current)::int AS current_tier,
+        max(floor(e.rank / 4)) FILTER (WHERE NOT e.current)::int AS previous_tier
+      FROM entries e
+      GROUP BY e.id, e.given_name, e.family_name, e.preferred_name, e.date_of_birth
+    )
+    SELECT h.id, h.given_name, h.family_name, h.preferred_name, h.date_of_birth,
+      (x.id IS NOT NULL) AS restricted, h.current_tier, h.previous_tier
+    FROM hits h LEFT JOIN restricted_ids x ON x.id = h.id
+    ORDER BY h.rank DESC, h.family_name, h.given_name, h.id
+    LIMIT ${limit}`.execute(trx);
+  return result.rows;
+}
+
 /** Every criterion other than the name: applied only to records the searcher may see in full. */
 function otherCriteria(parsed: ParsedSearch): ((eb: PeopleEb) => Expression<SqlBool>)[] {
   const { dateOfBirth, identifier, postcode } = parsed;
@@ -665,9 +758,11 @@ export async function searchPeople(deps: Deps, actor: Actor, input: SearchInput)
     await sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true),
       set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY_THRESHOLD)}, true)`.execute(trx);
     const { name } = parsed;
-    const rows = name
-      ? await searchByName(trx, actor, deps, { ...parsed, name })
-      : await searchWithoutName(trx, actor, deps, parsed);
+    const rows = !name
+      ? await searchWithoutName(trx, actor, deps, parsed)
+      : name.single && otherCriteria(parsed).length === 0
+        ? await searchBySingleWord(trx, actor, deps, name)
+        : await searchByName(trx, actor, deps, { ...parsed, name });
     const shown = rows.slice(0, SEARCH_LIMIT);
     const details = await detailsFor(
       trx,

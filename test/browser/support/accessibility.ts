@@ -80,7 +80,8 @@ function unexcused(violation: Result, path: string): string[] {
         (e) =>
           e.rule === violation.id &&
           e.path.test(path) &&
-          (e.target === undefined || target.includes(e.target)),
+          (e.target === undefined || target.includes(e.target)) &&
+          (e.htmlIncludes ?? []).every((part) => node.html.includes(part)),
       );
     })
     .map(
