@@ -5,6 +5,7 @@ import { lockDataDir } from '../db/connect.ts';
 import { createUser } from '../modules/access/users.service.ts';
 import { DEMO_ACCOUNTS, seedDemo } from '../modules/demo/demo-seed.ts';
 import { loadGeographyCommand, loadPostcodesCommand } from '../modules/geography/geography.cli.ts';
+import { calibrationCommand, SEED_HELP, seedCommand } from '../modules/synthetic/synthetic.cli.ts';
 import { verifyAuditChain } from '../platform/audit/audit.ts';
 import { totpCode } from '../platform/auth/totp.ts';
 import { bootstrap } from '../platform/bootstrap.ts';
@@ -27,6 +28,7 @@ Commands:
                                   if not already loaded (--force: also replace a council's own postcodes)
   load-postcodes --file PATH      Load a newer ONS postcode lookup (NSPL or ONSPD .csv or .csv.gz) in place
                                   of the shipped postcodes; every bad row is listed and nothing is loaded
+${SEED_HELP}
 
 Settings come from the environment (DATABASE_URL, HEARTH_DATA_DIR, ...), as for the server.`;
 
@@ -35,7 +37,10 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function withDeps<T>(config: Config, work: (ctx: Awaited<ReturnType<typeof bootstrap>>) => Promise<T>): Promise<T> {
+async function withDeps<T>(
+  config: Config,
+  work: (ctx: Awaited<ReturnType<typeof bootstrap>>) => Promise<T>,
+): Promise<T> {
   const ctx = await bootstrap(config);
   try {
     return await work(ctx);
@@ -83,11 +88,15 @@ async function run(argv: string[]): Promise<number> {
       });
       if (!values.email || !values.name) fail('create-user needs --email and --name');
       return withDeps(config, async ({ deps }) => {
-        let orgQuery = deps.db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', 'local_authority');
+        let orgQuery = deps.db
+          .selectFrom('organisations')
+          .select(['id', 'name'])
+          .where('kind', '=', 'local_authority');
         if (values.organisation) orgQuery = orgQuery.where('name', '=', values.organisation);
         let org = await orgQuery.orderBy('created_at').executeTakeFirst();
         if (!org) {
-          if (!values.organisation) fail('No council exists yet: give its name with --organisation "Name of council"');
+          if (!values.organisation)
+            fail('No council exists yet: give its name with --organisation "Name of council"');
           org = await deps.db
             .insertInto('organisations')
             .values({ name: values.organisation, kind: 'local_authority', la_code: null })
@@ -96,7 +105,12 @@ async function run(argv: string[]): Promise<number> {
         }
         const teamNames = values.team ?? [];
         const teams = teamNames.length
-          ? await deps.db.selectFrom('teams').select(['id', 'name']).where('organisation_id', '=', org.id).where('name', 'in', teamNames).execute()
+          ? await deps.db
+              .selectFrom('teams')
+              .select(['id', 'name'])
+              .where('organisation_id', '=', org.id)
+              .where('name', 'in', teamNames)
+              .execute()
           : [];
         const missing = teamNames.filter((name) => !teams.some((t) => t.name === name));
         if (missing.length) fail(`No such team: ${missing.join(', ')}`);
@@ -108,10 +122,13 @@ async function run(argv: string[]): Promise<number> {
             teamIds: teams.map((t) => t.id),
             ...(values.password ? { password: values.password } : {}),
           });
-          console.log(`Created ${values.email} (${id}) in ${org.name}. They set up their authenticator app at first sign-in.`);
+          console.log(
+            `Created ${values.email} (${id}) in ${org.name}. They set up their authenticator app at first sign-in.`,
+          );
           return 0;
         } catch (error) {
-          if (error instanceof InvalidInputError) fail(error.errors.map((e) => `${e.field}: ${e.message}`).join('\n'));
+          if (error instanceof InvalidInputError)
+            fail(error.errors.map((e) => `${e.field}: ${e.message}`).join('\n'));
           throw error;
         }
       });
@@ -124,20 +141,29 @@ async function run(argv: string[]): Promise<number> {
           console.log('Keep a copy of the chain head outside the database to detect wholesale rewriting.');
           return 0;
         }
-        console.error(`Audit log TAMPERED: entry ${result.firstBrokenSeq}: ${result.problem} (${result.rows} entries checked)`);
+        console.error(
+          `Audit log TAMPERED: entry ${result.firstBrokenSeq}: ${result.problem} (${result.rows} entries checked)`,
+        );
         return 1;
       });
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (!values.out) fail('backup needs --out PATH');
       if (config.database.kind === 'postgres') {
-        const result = spawnSync('pg_dump', ['--no-owner', '--no-privileges', '--file', values.out, config.database.url], { stdio: 'inherit' });
+        const result = spawnSync(
+          'pg_dump',
+          ['--no-owner', '--no-privileges', '--file', values.out, config.database.url],
+          { stdio: 'inherit' },
+        );
         if (result.status !== 0) fail('pg_dump failed');
       } else {
         if (existsSync(values.out) && readdirSync(values.out).length > 0) fail(`${values.out} is not empty`);
         const unlock = lockDataDir(config.database.dataDir);
         try {
-          cpSync(config.database.dataDir, values.out, { recursive: true, filter: (src) => !src.endsWith('hearth.lock') });
+          cpSync(config.database.dataDir, values.out, {
+            recursive: true,
+            filter: (src) => !src.endsWith('hearth.lock'),
+          });
         } finally {
           unlock();
         }
@@ -146,19 +172,31 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'restore': {
-      const { values } = parseArgs({ args: rest, options: { from: { type: 'string' }, force: { type: 'boolean' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { from: { type: 'string' }, force: { type: 'boolean' } },
+      });
       if (!values.from || !existsSync(values.from)) fail('restore needs --from PATH of an existing backup');
       if (config.database.kind === 'postgres') {
-        const result = spawnSync('psql', ['--quiet', '--set', 'ON_ERROR_STOP=1', '--file', values.from, config.database.url], { stdio: 'inherit' });
+        const result = spawnSync(
+          'psql',
+          ['--quiet', '--set', 'ON_ERROR_STOP=1', '--file', values.from, config.database.url],
+          { stdio: 'inherit' },
+        );
         if (result.status !== 0) fail('psql failed');
       } else {
         const dir = config.database.dataDir;
-        if (existsSync(dir) && readdirSync(dir).filter((f) => f !== 'hearth.lock').length > 0 && !values.force) {
+        if (
+          existsSync(dir) &&
+          readdirSync(dir).filter((f) => f !== 'hearth.lock').length > 0 &&
+          !values.force
+        ) {
           fail(`${dir} already holds a database: add --force to replace it`);
         }
         const unlock = lockDataDir(dir);
         try {
-          for (const entry of readdirSync(dir)) if (entry !== 'hearth.lock') rmSync(`${dir}/${entry}`, { recursive: true, force: true });
+          for (const entry of readdirSync(dir))
+            if (entry !== 'hearth.lock') rmSync(`${dir}/${entry}`, { recursive: true, force: true });
           cpSync(values.from, dir, { recursive: true });
         } finally {
           unlock();
@@ -171,6 +209,10 @@ async function run(argv: string[]): Promise<number> {
       return withDeps(config, ({ handle }) => loadGeographyCommand(handle, rest));
     case 'load-postcodes':
       return withDeps(config, ({ handle }) => loadPostcodesCommand(handle, rest));
+    case 'seed':
+      return seedCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
+    case 'calibration':
+      return calibrationCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     default:
       console.error(`Unknown command: ${command}\n\n${HELP}`);
       return 2;

@@ -1,0 +1,282 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DbHandle } from '../../src/db/connect.ts';
+import { nhsNumberIsValid, upnIsValid } from '../../src/modules/people/identifiers.ts';
+import { generateAuthority } from '../../src/modules/synthetic/authority.ts';
+import { formatReport, runCalibration } from '../../src/modules/synthetic/calibration.ts';
+import { calibrationCommand, seedCommand, type Io } from '../../src/modules/synthetic/synthetic.cli.ts';
+import { openTestDb, type TestDb } from '../support/db.ts';
+import { loadTestGeography } from '../support/geography.ts';
+
+/**
+ * The synthetic authority (src/modules/synthetic): generated on the real geography, calibrated to
+ * the national figures, deterministic, and refusing bad input without changing anything.
+ */
+vi.setConfig({ testTimeout: 300_000 });
+
+/** Milton Keynes, with two neighbours so that some placements are out of the authority. */
+const AUTHORITY = 'E06000042';
+const NEIGHBOURS = ['E06000055', 'E06000060'];
+/** Rutland: the smallest authority but two, for the quick runs. */
+const SMALL = 'E06000017';
+
+function captureIo(): Io & { text(): string } {
+  let text = '';
+  const output = { write: (chunk: string) => (text += chunk), isTTY: false };
+  return { out: output, err: output, text: () => text };
+}
+
+const opener =
+  (handle: DbHandle) =>
+  <T>(work: (h: DbHandle) => Promise<T>) =>
+    work(handle);
+
+async function counts(handle: DbHandle): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const table of ['organisations', 'people', 'help_episodes', 'users', 'teams', 'synthetic_runs']) {
+    const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(
+      handle.db,
+    );
+    result[table] = row.rows[0]?.n ?? 0;
+  }
+  return result;
+}
+
+/** md5 of every row of every table the generator writes (run records and load times aside). */
+async function tableHashes(handle: DbHandle): Promise<Record<string, string>> {
+  const tables = await sql<{ name: string }>`
+    SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+      AND table_name NOT IN ('synthetic_runs', 'schema_migrations', 'reference_data_loads', 'audit_log', 'sessions')
+    ORDER BY table_name`.execute(handle.db);
+  const result: Record<string, string> = {};
+  for (const { name } of tables.rows) {
+    const row = await sql<{ hash: string | null; n: number }>`
+      SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS hash, count(*)::int AS n FROM ${sql.table(name)} t`.execute(
+      handle.db,
+    );
+    result[name] = `${row.rows[0]?.n ?? 0}:${row.rows[0]?.hash ?? ''}`;
+  }
+  return result;
+}
+
+/** Rows whose foreign key points at nothing, per key (the generator may skip per-row checks). */
+async function orphans(handle: DbHandle): Promise<string[]> {
+  const keys = await sql<{ child: string; column: string; parent: string; parent_column: string }>`
+    SELECT cl.relname AS child, att.attname AS column, pcl.relname AS parent, patt.attname AS parent_column
+    FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class pcl ON pcl.oid = c.confrelid
+    JOIN pg_namespace ns ON ns.oid = cl.relnamespace
+    JOIN pg_attribute att ON att.attrelid = c.conrelid AND att.attnum = c.conkey[1]
+    JOIN pg_attribute patt ON patt.attrelid = c.confrelid AND patt.attnum = c.confkey[1]
+    WHERE c.contype = 'f' AND array_length(c.conkey, 1) = 1 AND ns.nspname = current_schema()`.execute(
+    handle.db,
+  );
+  const found: string[] = [];
+  for (const key of keys.rows) {
+    const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(key.child)} c
+      WHERE c.${sql.ref(key.column)} IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM ${sql.table(key.parent)} p WHERE p.${sql.ref(key.parent_column)} = c.${sql.ref(key.column)})`.execute(
+      handle.db,
+    );
+    if ((row.rows[0]?.n ?? 0) > 0)
+      found.push(`${key.child}.${key.column} → ${key.parent}: ${row.rows[0]?.n ?? 0}`);
+  }
+  return found;
+}
+
+describe('a synthetic authority calibrated to the national figures', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await openTestDb();
+    await loadTestGeography(db, [AUTHORITY, ...NEIGHBOURS]);
+  }, 300_000);
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('generates Milton Keynes at a tenth of its size and meets every calibration target it can assess', async () => {
+    const summary = await generateAuthority(db.db, {
+      authority: 'Milton Keynes',
+      scale: 0.1,
+      seed: 'calibration',
+      pglite: db.pglite,
+    });
+    expect(summary.laCode).toBe(AUTHORITY);
+    expect(summary.childrenUnder18).toBeGreaterThan(5500);
+
+    const report = await runCalibration(db.db, { laCode: AUTHORITY });
+    const failures = report.checks.filter((c) => c.result === 'FAIL');
+    expect(failures, formatReport(report)).toEqual([]);
+    // Most checks must be assessable at this size: the test is not passing by skipping.
+    expect(report.passed).toBeGreaterThanOrEqual(60);
+    expect(report.referenceDate).toBe('2026-03-31');
+
+    // The calibration command prints the same and exits 0.
+    const io = captureIo();
+    expect(await calibrationCommand(['--la', AUTHORITY], opener(db), io)).toBe(0);
+    expect(io.text()).toContain('0 failed');
+  });
+
+  it('builds households on the real geography with valid, reserved identifiers and one open episode per child', async () => {
+    const people = await sql<{
+      nhs: number;
+      nhs_valid: number;
+      upn: number;
+      outside: number;
+      children: number;
+    }>`
+      SELECT count(*) FILTER (WHERE nhs_number IS NOT NULL)::int AS nhs,
+        count(*) FILTER (WHERE nhs_number LIKE '999%')::int AS nhs_valid,
+        count(*) FILTER (WHERE upn IS NOT NULL)::int AS upn,
+        count(*) FILTER (WHERE upn IS NOT NULL AND substr(upn, 2, 3) <> '999')::int AS outside,
+        count(*) FILTER (WHERE is_child)::int AS children
+      FROM people`.execute(db.db);
+    const p = people.rows[0];
+    expect(p?.nhs).toBeGreaterThan(1000);
+    expect(p?.nhs_valid).toBe(p?.nhs);
+    expect(p?.outside).toBe(0);
+    const sample = await sql<{ nhs_number: string | null; upn: string | null }>`
+      SELECT nhs_number, upn FROM people WHERE nhs_number IS NOT NULL OR upn IS NOT NULL ORDER BY id LIMIT 500`.execute(
+      db.db,
+    );
+    for (const row of sample.rows) {
+      if (row.nhs_number) expect(nhsNumberIsValid(row.nhs_number), row.nhs_number).toBe(true);
+      if (row.upn) expect(upnIsValid(row.upn), row.upn).toBe(true);
+    }
+    // Every address is a real postcode of the authority's neighbourhoods (wider family may live anywhere in it).
+    const addresses = await sql<{ total: number; matched: number }>`
+      SELECT count(*)::int AS total,
+        count(*) FILTER (WHERE EXISTS (SELECT 1 FROM postcodes pc JOIN lsoa21 l ON l.code = pc.lsoa21_code
+          WHERE pc.postcode = a.postcode AND pc.lsoa21_code = a.lsoa21_code AND l.la_code = ${AUTHORITY}))::int AS matched
+      FROM person_addresses a`.execute(db.db);
+    expect(addresses.rows[0]?.matched).toBe(addresses.rows[0]?.total);
+    // Families: mothers, fathers, siblings and wider family, as relationships.
+    const kinds = await sql<{ kind: string }>`SELECT DISTINCT kind FROM relationships ORDER BY kind`.execute(
+      db.db,
+    );
+    expect(kinds.rows.map((k) => k.kind)).toEqual(
+      expect.arrayContaining([
+        'mother',
+        'father',
+        'sibling',
+        'half-sibling',
+        'grandparent',
+        'aunt or uncle',
+        'friend of the family',
+      ]),
+    );
+    // One continuous episode: never two open at once, status changes inside it, CIN referrals closed on step-down.
+    const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (
+      SELECT person_id FROM help_episodes WHERE closed_on IS NULL GROUP BY person_id HAVING count(*) > 1) x`.execute(
+      db.db,
+    );
+    expect(open.rows[0]?.n).toBe(0);
+    const journeys = await sql<{
+      n: number;
+    }>`SELECT count(DISTINCT episode_id)::int AS n FROM episode_status_changes
+      WHERE from_status = 'child_protection' AND to_status = 'looked_after'`.execute(db.db);
+    expect(journeys.rows[0]?.n).toBeGreaterThan(0);
+    const stray = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM cin_referrals r JOIN help_episodes e ON e.id = r.episode_id
+      WHERE r.closed_on IS NULL AND e.status IN ('family_help', 'closed')`.execute(db.db);
+    expect(stray.rows[0]?.n).toBe(0);
+    expect(await orphans(db)).toEqual([]);
+  });
+
+  it('refuses to seed an authority that already has people, unless appending, and changes nothing', async () => {
+    const before = await counts(db);
+    const io = captureIo();
+    expect(await seedCommand(['--la', AUTHORITY, '--scale', '0.01'], opener(db), io)).toBe(2);
+    expect(io.text()).toContain('already has');
+    expect(io.text()).toContain('--append');
+    expect(await counts(db)).toEqual(before);
+
+    const appended = captureIo();
+    expect(
+      await seedCommand(
+        ['--la', AUTHORITY, '--scale', '0.005', '--seed', 'more', '--append'],
+        opener(db),
+        appended,
+      ),
+    ).toBe(0);
+    expect(appended.text()).toContain('run 2');
+    const after = await counts(db);
+    expect(after['people']).toBeGreaterThan(before['people'] ?? 0);
+    expect(after['teams']).toBe(before['teams']);
+    expect(after['organisations']).toBe(before['organisations']);
+  });
+});
+
+describe('determinism and bad input', () => {
+  let first: TestDb;
+  let second: TestDb;
+  beforeAll(async () => {
+    [first, second] = await Promise.all([openTestDb(), openTestDb()]);
+    await loadTestGeography(first, [SMALL]);
+    await loadTestGeography(second, [SMALL]);
+  }, 300_000);
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+  });
+
+  it('gives byte-identical rows for the same seed, whatever the batch size or checking, and again after --replace', async () => {
+    await generateAuthority(first.db, { authority: SMALL, scale: 0.3, seed: 7, years: 10 });
+    await generateAuthority(second.db, {
+      authority: 'rutland',
+      scale: 0.3,
+      seed: '7',
+      batchRows: 2_000,
+      checkEveryRow: true,
+      pglite: second.pglite,
+    });
+    const hashes = await tableHashes(first);
+    expect(await tableHashes(second)).toEqual(hashes);
+    expect(Number(hashes['help_episodes']?.split(':')[0])).toBeGreaterThan(100);
+
+    const io = captureIo();
+    expect(
+      await seedCommand(['--la', SMALL, '--scale', '0.3', '--seed', '7', '--replace'], opener(second), io),
+    ).toBe(0);
+    expect(await tableHashes(second)).toEqual(hashes);
+    expect(await orphans(second)).toEqual([]);
+
+    // Another seed gives other people.
+    await generateAuthority(first.db, { authority: SMALL, scale: 0.3, seed: 8, mode: 'replace' });
+    expect((await tableHashes(first))['people']).not.toBe(hashes['people']);
+  });
+
+  it('refuses unknown authorities, scales of zero or less, and bad dates with exit code 2, changing nothing', async () => {
+    const before = await counts(second);
+    const cases: [string[], string][] = [
+      [['--la', 'E99999999'], 'Unknown authority'],
+      [['--la', 'Atlantis'], 'Unknown authority'],
+      [['--la', SMALL, '--scale', '-1'], 'greater than 0'],
+      [['--la', SMALL, '--scale', '0'], 'greater than 0'],
+      [['--la', SMALL, '--scale', 'lots'], 'must be a number'],
+      [['--la', SMALL, '--years', '0'], 'whole number'],
+      [['--la', SMALL, '--reference-date', '2026-02-30'], 'real date'],
+      [['--la', SMALL, '--append', '--replace'], 'not both'],
+      [[], 'Give either'],
+    ];
+    for (const [args, message] of cases) {
+      const io = captureIo();
+      let opened = false;
+      const code = await seedCommand(
+        args,
+        (work) => {
+          opened = true;
+          return work(second);
+        },
+        io,
+      );
+      expect(code, args.join(' ')).toBe(2);
+      expect(io.text(), args.join(' ')).toContain(message);
+      expect(opened, args.join(' ')).toBe(false);
+    }
+    const unknown = captureIo();
+    expect(await calibrationCommand(['--la', 'Nowhere'], opener(second), unknown)).toBe(2);
+    expect(await counts(second)).toEqual(before);
+  });
+});
