@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
@@ -274,6 +277,22 @@ describe('determinism and bad input', () => {
       expect(code, args.join(' ')).toBe(2);
       expect(io.text(), args.join(' ')).toContain(message);
       expect(opened, args.join(' ')).toBe(false);
+    }
+    // The real command line exits with code 2 too (nothing is opened, so no database is needed).
+    for (const args of [
+      ['--la', 'E99999999'],
+      ['--la', SMALL, '--scale', '-0.5'],
+    ]) {
+      const result = spawnSync(process.execPath, ['bin/hearth.js', 'seed', ...args], {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          NODE_ENV: 'development',
+          HEARTH_DATA_DIR: join(tmpdir(), 'hearth-never-opened'),
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status, result.stderr).toBe(2);
     }
     const unknown = captureIo();
     expect(await calibrationCommand(['--la', 'Nowhere'], opener(second), unknown)).toBe(2);

@@ -110,7 +110,10 @@ export type GenerateSummary = {
   readonly rows: number;
   readonly rowsByTable: Readonly<Record<string, number>>;
   readonly staff: number;
+  /** Generating and writing (the deletion of a replaced run aside). */
   readonly seconds: number;
+  /** Deleting the authority's earlier rows (--replace). */
+  readonly replacedSeconds: number;
 };
 
 /** Bad input or a refused precondition: the command exits 2 and nothing was changed. */
@@ -626,7 +629,12 @@ function buildStaff(
   return { staff: { localities, byLocality, frontDoor, childrenInCare, leavingCare }, rows };
 }
 
-async function loadStaff(db: Db, organisationId: string): Promise<Staff | undefined> {
+/** The staff made by an earlier run, with localities in the order this run numbers them (by name). */
+async function loadStaff(
+  db: Db,
+  organisationId: string,
+  wanted: readonly string[],
+): Promise<Staff | undefined> {
   const teams = await sql<{
     id: string;
     name: string;
@@ -640,9 +648,11 @@ async function loadStaff(db: Db, organisationId: string): Promise<Staff | undefi
     SELECT m.team_id, m.user_id, ur.role_id, u.email FROM team_memberships m JOIN users u ON u.id = m.user_id
     JOIN user_roles ur ON ur.user_id = u.id
     WHERE u.organisation_id = ${organisationId} ORDER BY u.email`.execute(db);
+  const found = new Set(teams.rows.flatMap((t) => (t.locality_name ? [t.locality_name] : [])));
   const localityNames = [
-    ...new Set(teams.rows.flatMap((t) => (t.locality_name ? [t.locality_name] : []))),
-  ].sort();
+    ...wanted.filter((name) => found.has(name)),
+    ...[...found].filter((name) => !wanted.includes(name)).sort(),
+  ];
   const localityIds = new Map(
     teams.rows.flatMap((t) =>
       t.locality_id && t.locality_name ? [[t.locality_name, t.locality_id] as const] : [],
@@ -727,7 +737,12 @@ export async function generateAuthority(
   const localityNames = assignLocalities(geography.neighbourhoods);
   const windowStart = addYears(o.reference, -o.years);
 
-  if (pre.organisationId && o.mode === 'replace') await deleteAuthorityData(db, pre.organisationId);
+  let replacedSeconds = 0;
+  if (pre.organisationId && o.mode === 'replace') {
+    const deleting = performance.now();
+    await deleteAuthorityData(db, pre.organisationId);
+    replacedSeconds = (performance.now() - deleting) / 1000;
+  }
   let organisationId = pre.organisationId;
   let runNumber = 1;
   let householdOffset = 0;
@@ -742,7 +757,8 @@ export async function generateAuthority(
   }
   const runKey = `${o.seed}:${runNumber}`;
   // Organisation, localities, teams and staff: reused when appending, otherwise created.
-  let staff = organisationId && o.mode === 'append' ? await loadStaff(db, organisationId) : undefined;
+  let staff =
+    organisationId && o.mode === 'append' ? await loadStaff(db, organisationId, localityNames) : undefined;
   let staffCount = 0;
   const childrenByLocality = localityNames.map(
     (_, i) =>
@@ -913,10 +929,8 @@ export async function generateAuthority(
       people += result.people;
       if (households % 64 === 0) {
         await yieldToEventLoop();
-        if (batchRows(batch) >= o.batchRows) {
-          await flush();
-          report();
-        }
+        if (batchRows(batch) >= o.batchRows) await flush();
+        report();
       }
     }
   }
@@ -956,7 +970,8 @@ export async function generateAuthority(
     rows,
     rowsByTable: totals,
     staff: staffCount,
-    seconds: (performance.now() - started) / 1000,
+    seconds: (performance.now() - started) / 1000 - replacedSeconds,
+    replacedSeconds,
   };
   onProgress({ kind: 'done', summary });
   return summary;

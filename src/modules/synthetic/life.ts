@@ -747,6 +747,8 @@ class Episode {
   cin: Row | null = null;
   lastCinClosedOn: Day | null = null;
   alloc: Allocation | null = null;
+  /** Status changes so far: orders changes made on the same day. */
+  changes = 0;
 
   constructor(id: string, row: Row, startedOn: Day, status: Status) {
     this.id = id;
@@ -1044,7 +1046,7 @@ class Life {
       changed_on: isoDay(t),
       reason,
       changed_by: worker,
-      created_at: isoTime(t, 660),
+      created_at: isoTime(t, 600 + ep.changes++),
     });
     this.chronology(
       ep,
@@ -1078,6 +1080,21 @@ class Life {
   /** Closes the episode on t with a CIN census closure reason, and keeps it if it reached the window. */
   close(ep: Episode, t: Day, closureReason: string, reason: string): Day {
     this.advanceWorkers(ep, t);
+    // Nothing is left in progress in a closed episode: assessments are finished, work trays cleared.
+    for (const assessment of ep.rows.assessments) {
+      if (assessment['status'] !== 'in_progress') continue;
+      assessment['status'] = 'authorised';
+      assessment['completed_on'] = isoDay(t);
+      assessment['authorised_on'] = isoDay(t);
+      assessment['authorised_by'] = ep.alloc?.team.managerId ?? null;
+      assessment['outcome'] ??= 'no_further_action';
+      assessment['updated_at'] = isoTime(t, 600);
+    }
+    for (const task of ep.rows.tasks) {
+      if (task['completed_at'] !== null && task['completed_at'] !== undefined) continue;
+      task['completed_at'] = isoTime(t, 1000);
+      task['completed_by'] = ep.alloc?.worker ?? null;
+    }
     if (ep.cin) this.closeCin(ep, t, closureReason);
     if (ep.alloc) ep.alloc.row['ended_at'] = isoTime(t, 1020);
     const by = ep.alloc?.worker ?? null;
@@ -1089,7 +1106,7 @@ class Life {
       changed_on: isoDay(t),
       reason,
       changed_by: by,
-      created_at: isoTime(t, 1000),
+      created_at: isoTime(t, 1000 + ep.changes++),
     });
     this.chronology(ep, t, 'episode.closed', `Help ended. ${reason}`, by);
     ep.closedOn = t;
@@ -1122,6 +1139,8 @@ class Life {
         assigned_team_id: team.id,
         source_type: 'help_episode',
         source_id: ep.id,
+        completed_at: null,
+        completed_by: null,
         created_at: isoTime(this.R - 10, 600),
       });
     }
@@ -1508,6 +1527,8 @@ class Life {
         assigned_team_id: ep.alloc?.team.id ?? null,
         source_type: 'assessment',
         source_id: id,
+        completed_at: null,
+        completed_by: null,
         created_at: isoTime(start, 600),
       });
     }
@@ -1709,7 +1730,7 @@ class Life {
       const stop = Math.min(end, this.R);
       if (start < stop) {
         const done = Math.min(plusWorkingDays(start, assessmentWorkingDays(r)), stop);
-        this.assessmentRow(ep, start, 'child_in_need_plan', done <= this.R && done < end, done);
+        this.assessmentRow(ep, start, 'child_in_need_plan', done <= this.R, done);
       }
     }
     if (end > this.R) {

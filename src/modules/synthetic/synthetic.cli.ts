@@ -118,7 +118,7 @@ export function describeSummary(summary: GenerateSummary): string {
     .join(', ');
   return [
     `${s.laName} (${s.laCode}), run ${s.runNumber}: ${fmt(s.children)} children with their history (${fmt(s.childrenUnder18)} aged 0-17 on the reference date), ${fmt(s.people)} people in ${fmt(s.households)} households.`,
-    `${fmt(s.rows)} rows in ${duration(s.seconds)} (${fmt(rate)} children a second)${s.staff ? `; ${fmt(s.staff)} staff accounts (no passwords: sign-in is set up separately)` : ''}.`,
+    `${fmt(s.rows)} rows in ${duration(s.seconds)} (${fmt(rate)} children a second)${s.replacedSeconds ? `, after deleting the earlier rows in ${duration(s.replacedSeconds)}` : ''}${s.staff ? `; ${fmt(s.staff)} staff accounts (no passwords: sign-in is set up separately)` : ''}.`,
     `Rows: ${top}.`,
   ].join('\n');
 }

@@ -336,6 +336,8 @@ export const TABLE_COLUMNS = {
     'assigned_team_id',
     'source_type',
     'source_id',
+    'completed_at',
+    'completed_by',
     'created_at',
   ],
 } as const;
