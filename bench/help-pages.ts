@@ -19,6 +19,8 @@
  *   BENCH_YEARS           years of history                (default 10)
  *   BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS  as in bench/run.ts
  *   BENCH_KEEP_DATABASE   1 to keep the PostgreSQL database (its name is printed)
+ *   BENCH_REUSE_DATABASE  the name of a database kept by an earlier run: measured again without
+ *                         generating (it is kept afterwards)
  *   BENCH_WRITE           0 to print only, leaving BENCHMARKS.md
  */
 import { randomBytes } from 'node:crypto';
@@ -39,6 +41,7 @@ import {
   fmtInt,
   log,
   measure,
+  processCpuSeconds,
   resultsTable,
   writeSection,
   type Target,
@@ -56,6 +59,9 @@ function intSetting(name: string, fallback: number, min: number, max: number): n
 }
 
 const databaseUrl = process.env['BENCH_DATABASE_URL'] ?? '';
+const reuse = process.env['BENCH_REUSE_DATABASE'] ?? '';
+if (reuse && (!databaseUrl || !/^hearth_bench_help_[0-9a-f]{8}$/.test(reuse)))
+  throw new Error('BENCH_REUSE_DATABASE needs BENCH_DATABASE_URL and a name printed by an earlier run');
 const engine = databaseUrl ? 'postgres' : 'pglite';
 const authority = findAuthority(process.env['BENCH_LA'] ?? 'E08000025');
 if (!authority) throw new Error(`BENCH_LA: unknown authority ${process.env['BENCH_LA'] ?? ''}`);
@@ -88,7 +94,58 @@ type Prepared = {
   openChildren: number;
   trayTasks: number;
   chronology: number;
+  /** A looked-after child in the worker's team (the care page), when there is one. */
+  careChildId: string | undefined;
+  /** A conference of a child on a protection plan in the worker's team, when there is one. */
+  conference: { childId: string; id: string } | undefined;
 };
+
+type Generated = { organisationId: string; children: number; rows: number; seconds: number };
+
+/** Migrates, loads the authority's geography and generates it. */
+async function generate(handle: DbHandle): Promise<Generated> {
+  log(`${engine}: migrating, loading the geography of ${authority?.name ?? ''}`);
+  await migrate(handle);
+  await loadReferenceGeography(handle, { laCodes: [authority?.code ?? ''] });
+  log(`generating ${authority?.name ?? ''} at scale ${scale}, ${settings.years} years`);
+  let lastShown = 0;
+  const summary = await generateAuthority(
+    handle.db,
+    { authority: authority?.code ?? '', scale, years: settings.years, seed: '42' },
+    (event) => {
+      if (event.kind === 'progress' && Date.now() - lastShown > 15_000) {
+        lastShown = Date.now();
+        log(
+          `  ${Math.round(event.fraction * 100)} %: ${fmtInt(event.childrenWritten)} children, ${fmtInt(event.rows)} rows`,
+        );
+      }
+    },
+  );
+  log(
+    `generated ${fmtInt(summary.children)} children, ${fmtInt(summary.rows)} rows in ${summary.seconds.toFixed(0)} s`,
+  );
+
+  return summary;
+}
+
+/** A database kept by an earlier run (BENCH_REUSE_DATABASE): its authority, counted again. */
+async function reused(handle: DbHandle): Promise<Generated> {
+  await migrate(handle);
+  const run = await sql<{ organisation_id: string; children: string; rows: string }>`
+    SELECT r.organisation_id,
+      (SELECT count(*) FROM people p WHERE p.organisation_id = r.organisation_id AND p.is_child)::text AS children,
+      (SELECT sum(n_live_tup) FROM pg_stat_user_tables)::text AS rows
+    FROM synthetic_runs r ORDER BY r.run_number DESC LIMIT 1`.execute(handle.db);
+  const row = run.rows[0];
+  if (!row) throw new Error(`BENCH_REUSE_DATABASE: ${reuse} holds no generated authority`);
+  log(`reusing ${reuse}: ${fmtInt(Number(row.children))} children`);
+  return {
+    organisationId: row.organisation_id,
+    children: Number(row.children),
+    rows: Number(row.rows),
+    seconds: 0,
+  };
+}
 
 async function prepare(): Promise<Prepared> {
   let handle: DbHandle;
@@ -100,17 +157,19 @@ async function prepare(): Promise<Prepared> {
     env = { HEARTH_DATA_DIR: join(dir, 'data') };
     drop = () => Promise.resolve(rmSync(dir, { recursive: true, force: true }));
   } else {
-    const name = `hearth_bench_help_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    const name = reuse || `hearth_bench_help_${randomBytes(4).toString('hex')}`;
+    if (!reuse) {
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+    }
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
     handle = await connect({ kind: 'postgres', url: url.toString() });
     env = { DATABASE_URL: url.toString() };
     drop = async () => {
-      if (process.env['BENCH_KEEP_DATABASE'] === '1') return log(`kept the database ${name}`);
+      if (reuse || process.env['BENCH_KEEP_DATABASE'] === '1') return log(`kept the database ${name}`);
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -118,26 +177,7 @@ async function prepare(): Promise<Prepared> {
     };
   }
   try {
-    log(`${engine}: migrating, loading the geography of ${authority?.name ?? ''}`);
-    await migrate(handle);
-    await loadReferenceGeography(handle, { laCodes: [authority?.code ?? ''] });
-    log(`generating ${authority?.name ?? ''} at scale ${scale}, ${settings.years} years`);
-    let lastShown = 0;
-    const summary = await generateAuthority(
-      handle.db,
-      { authority: authority?.code ?? '', scale, years: settings.years, seed: '42' },
-      (event) => {
-        if (event.kind === 'progress' && Date.now() - lastShown > 15_000) {
-          lastShown = Date.now();
-          log(
-            `  ${Math.round(event.fraction * 100)} %: ${fmtInt(event.childrenWritten)} children, ${fmtInt(event.rows)} rows`,
-          );
-        }
-      },
-    );
-    log(
-      `generated ${fmtInt(summary.children)} children, ${fmtInt(summary.rows)} rows in ${summary.seconds.toFixed(0)} s`,
-    );
+    const summary = reuse ? await reused(handle) : await generate(handle);
 
     // The worker with the most children in open help, and their child with the longest chronology.
     const worker = await sql<{ id: string; email: string; display_name: string; children: string }>`
@@ -153,6 +193,18 @@ async function prepare(): Promise<Prepared> {
       FROM allocations a JOIN help_episodes e ON e.person_id = a.person_id AND e.closed_on IS NULL
       WHERE a.ended_at IS NULL AND a.worker_user_id = ${chosen.id}
       ORDER BY 2 DESC, 1 LIMIT 1`.execute(handle.db);
+    // A looked-after child and a conference in the worker's team, for the care and conference pages.
+    const inTeam = sql`a.ended_at IS NULL AND a.team_id IN (SELECT team_id FROM team_memberships WHERE user_id = ${chosen.id})`;
+    const care = await sql<{ id: string }>`
+      SELECT a.person_id AS id FROM allocations a
+      JOIN help_episodes e ON e.person_id = a.person_id AND e.closed_on IS NULL AND e.status = 'looked_after'
+      WHERE ${inTeam} ORDER BY (SELECT count(*) FROM placements p JOIN care_periods c ON c.id = p.care_period_id
+        WHERE c.person_id = a.person_id) DESC, 1 LIMIT 1`.execute(handle.db);
+    const conference = await sql<{ person_id: string; id: string }>`
+      SELECT c.person_id, c.id FROM conferences c
+      JOIN help_episodes e ON e.id = c.episode_id AND e.closed_on IS NULL AND e.status = 'child_protection'
+      JOIN allocations a ON a.person_id = c.person_id
+      WHERE ${inTeam} ORDER BY c.held_on DESC, c.id LIMIT 1`.execute(handle.db);
     const tray = await sql<{ n: string }>`
       SELECT count(*)::text AS n FROM tasks WHERE completed_at IS NULL AND assigned_user_id = ${chosen.id}`.execute(
       handle.db,
@@ -180,6 +232,10 @@ async function prepare(): Promise<Prepared> {
       openChildren: Number(chosen.children),
       trayTasks: Number(tray.rows[0]?.n ?? 0),
       chronology: Number(child.rows[0]?.entries ?? 0),
+      careChildId: care.rows[0]?.id,
+      conference: conference.rows[0]
+        ? { childId: conference.rows[0].person_id, id: conference.rows[0].id }
+        : undefined,
     };
   } catch (error) {
     await handle.close();
@@ -245,16 +301,55 @@ async function main(): Promise<void> {
       `signed in as a worker with ${prepared.openChildren} children in open help and ${prepared.trayTasks} open tasks; child page has ${prepared.chronology} chronology entries`,
     );
     const cookie = { cookie: session.cookieHeader };
+    // CPU per request: the server's process, and PostgreSQL's when it runs on this machine.
+    const localDatabase =
+      engine === 'postgres' && ['127.0.0.1', 'localhost', '::1'].includes(new URL(databaseUrl).hostname);
+    const bareCpu = () => processCpuSeconds((pid) => pid === bare.child.pid);
+    const hearthCpu = () =>
+      processCpuSeconds(
+        (pid, command) => pid === hearth.child.pid || (localDatabase && command === 'postgres'),
+      );
     const targets: Target[] = [
-      { key: 'bare', label: 'Bare Fastify route (baseline)', url: `${bare.base}/`, headers: {} },
+      {
+        key: 'bare',
+        label: 'Bare Fastify route (baseline)',
+        url: `${bare.base}/`,
+        headers: {},
+        cpuSeconds: bareCpu,
+      },
       {
         key: 'child',
         label: "GET /children/:id (the child's record, audited)",
         url: `${hearth.base}/children/${prepared.childId}`,
         headers: cookie,
+        cpuSeconds: hearthCpu,
       },
-      { key: 'tray', label: 'GET /work-tray', url: `${hearth.base}/work-tray`, headers: cookie },
+      {
+        key: 'tray',
+        label: 'GET /work-tray',
+        url: `${hearth.base}/work-tray`,
+        headers: cookie,
+        cpuSeconds: hearthCpu,
+      },
     ];
+    if (prepared.careChildId)
+      targets.push({
+        key: 'care',
+        label: 'GET /children/:id/care (a looked-after child, audited)',
+        url: `${hearth.base}/children/${prepared.careChildId}/care`,
+        headers: cookie,
+        cpuSeconds: hearthCpu,
+      });
+    if (prepared.conference)
+      targets.push({
+        key: 'conf',
+        label: 'GET /children/:id/protection/conferences/:id (audited)',
+        url: `${hearth.base}/children/${prepared.conference.childId}/protection/conferences/${prepared.conference.id}`,
+        headers: cookie,
+        cpuSeconds: hearthCpu,
+      });
+    if (!prepared.careChildId || !prepared.conference)
+      log('no looked-after child or no conference in the worker team: those pages are not measured');
     const summaries = await measure(targets, settings);
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     const section = [

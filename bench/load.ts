@@ -1,6 +1,6 @@
 /** Load-testing pieces shared by the HTTP benchmarks (bench/run.ts, bench/help-pages.ts). */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import { LatencyRecorder, median } from './stats.ts';
@@ -12,6 +12,12 @@ export type Target = {
   readonly label: string;
   readonly url: string;
   readonly headers: Record<string, string>;
+  /**
+   * Cumulative CPU seconds of the processes that serve this target (the server and, when on this
+   * machine, PostgreSQL), for the CPU each request costs: a figure that other load on a shared
+   * machine barely changes, unlike requests per second.
+   */
+  readonly cpuSeconds?: () => number;
 };
 
 export type Run = {
@@ -21,6 +27,8 @@ export type Run = {
   readonly requests: number;
   readonly failed: number;
   readonly bytesPerResponse: number;
+  /** CPU milliseconds per request (Target.cpuSeconds), when measured. */
+  cpuMsPerRequest?: number;
 };
 
 export class LoadFailure extends Error {}
@@ -136,20 +144,44 @@ export type Summary = { target: Target; runs: Run[]; rps: number; p50: number; p
 export function resultsTable(summaries: readonly Summary[]): string {
   const bare = summaries[0];
   if (!bare) return '';
+  const cpu = summaries.some((s) => s.runs.some((r) => r.cpuMsPerRequest !== undefined));
   const rows = [
-    '| Target | Requests/s | × bare | p50 ms | × bare | p99 ms | × bare | Requests (failed) | Bytes/response | Req/s per round |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    `| Target | Requests/s | × bare | p50 ms | × bare | p99 ms | × bare | Requests (failed) | Bytes/response | Req/s per round |${cpu ? ' CPU ms/request | × bare |' : ''}`,
+    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|${cpu ? '--:|--:|' : ''}`,
   ];
+  const cpuOf = (s: Summary) =>
+    median(s.runs.flatMap((r) => (r.cpuMsPerRequest === undefined ? [] : [r.cpuMsPerRequest])));
   for (const s of summaries) {
     const total = s.runs.reduce((sum, r) => sum + r.requests, 0);
     const failed = s.runs.reduce((sum, r) => sum + r.failed, 0);
     const bytes = median(s.runs.map((r) => r.bytesPerResponse));
     rows.push(
       `| ${s.target.label} | ${fmtInt(s.rps)} | ${fmtRatio(s.rps / bare.rps)} | ${fmtMs(s.p50)} | ${fmtRatio(s.p50 / bare.p50)} | ` +
-        `${fmtMs(s.p99)} | ${fmtRatio(s.p99 / bare.p99)} | ${fmtInt(total)} (${failed}) | ${fmtInt(bytes)} | ${s.runs.map((r) => fmtInt(r.rps)).join(' / ')} |`,
+        `${fmtMs(s.p99)} | ${fmtRatio(s.p99 / bare.p99)} | ${fmtInt(total)} (${failed}) | ${fmtInt(bytes)} | ${s.runs.map((r) => fmtInt(r.rps)).join(' / ')} |` +
+        (cpu ? ` ${cpuOf(s).toFixed(3)} | ${fmtRatio(cpuOf(s) / cpuOf(bare))} |` : ''),
     );
   }
   return rows.join('\n');
+}
+
+/** Cumulative CPU seconds (user + system) of the processes on this machine that `include` picks. */
+export function processCpuSeconds(include: (pid: number, command: string) => boolean): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // the process ended
+    }
+    const close = stat.lastIndexOf(')');
+    const command = stat.slice(stat.indexOf('(') + 1, close);
+    if (!include(Number(entry), command)) continue;
+    const fields = stat.slice(close + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
 }
 
 /**
@@ -176,10 +208,15 @@ export async function measure(
       .filter((t): t is Target => t !== undefined);
     for (const target of order) {
       if (isInterrupted()) return [];
+      const cpuBefore = target.cpuSeconds?.();
       const run = await load(target, settings.seconds, settings.connections);
+      const cpuAfter = target.cpuSeconds?.();
+      if (cpuBefore !== undefined && cpuAfter !== undefined && run.requests > 0)
+        run.cpuMsPerRequest = ((cpuAfter - cpuBefore) * 1000) / run.requests;
       runs.get(target.key)?.push(run);
       log(
-        `round ${round + 1}/${settings.rounds} ${target.key.padEnd(6)} ${fmtInt(run.rps).padStart(7)} req/s  p50 ${fmtMs(run.p50)} ms  p99 ${fmtMs(run.p99)} ms`,
+        `round ${round + 1}/${settings.rounds} ${target.key.padEnd(6)} ${fmtInt(run.rps).padStart(7)} req/s  p50 ${fmtMs(run.p50)} ms  p99 ${fmtMs(run.p99)} ms` +
+          (run.cpuMsPerRequest === undefined ? '' : `  CPU ${run.cpuMsPerRequest.toFixed(2)} ms/request`),
       );
     }
   }

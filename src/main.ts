@@ -1,6 +1,13 @@
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './modules/demo/demo-seed.ts';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  DEMO_POPULATION,
+  DEMO_ROLE_LABELS,
+  seedDemo,
+} from './modules/demo/demo-seed.ts';
 import { progressPrinter } from './modules/geography/geography.cli.ts';
 import { loadReferenceGeography } from './modules/geography/geography.service.ts';
+import { seedProgress } from './modules/synthetic/synthetic.cli.ts';
 import { bootstrap } from './platform/bootstrap.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { buildApp } from './web/app.ts';
@@ -17,13 +24,43 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const booting = performance.now();
   const { handle, deps, migrated } = await bootstrap(config);
-  if (migrated.length > 0) console.log(`Applied migrations: ${migrated.join(', ')}`);
+  const demoProgress = seedProgress(process.stdout);
+  if (migrated.length > 0)
+    console.log(
+      `Applied migrations in ${((performance.now() - booting) / 1000).toFixed(1)} s: ${migrated.join(', ')}`,
+    );
   await loadReferenceGeography(handle, {
     onProgress: progressPrinter(process.stdout),
     ...(config.referenceAuthorities ? { laCodes: config.referenceAuthorities } : {}),
   }); // first start only
-  if (config.demoData) await seedDemo(deps);
+  if (config.demoData) {
+    // The demo council's generated population needs its authority's neighbourhoods (loaded above).
+    const { authority } = DEMO_POPULATION;
+    const population =
+      !config.referenceAuthorities || config.referenceAuthorities.includes(authority)
+        ? DEMO_POPULATION
+        : undefined;
+    const started = performance.now();
+    const seeded = await seedDemo(deps, {
+      ...(population ? { population } : {}),
+      onProgress: (event) => {
+        if (event.kind === 'start')
+          console.log('Creating the demo council (first start only): Demo Borough Council');
+        demoProgress(event);
+      },
+      pglite: handle.pglite,
+    });
+    if (seeded.created) {
+      const people = seeded.population
+        ? `${seeded.population.children.toLocaleString('en-GB')} generated children with ten years of help, and `
+        : '';
+      console.log(
+        `  Demo data created in ${((performance.now() - started) / 1000).toFixed(1)} s: ${people}the hand-made demo families.`,
+      );
+    }
+  }
   const app = await buildApp({ deps, handle });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -34,17 +71,24 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  const where = config.database.kind === 'pglite' ? `embedded PGlite database in ${config.database.dataDir}` : 'PostgreSQL';
+  const where =
+    config.database.kind === 'pglite'
+      ? `embedded PGlite database in ${config.database.dataDir}`
+      : 'PostgreSQL';
   console.log(`\nHearth is running at http://localhost:${config.port} on the ${where}.`);
   if (config.demoData) {
     console.log('\nDemo accounts (synthetic data only), all with the password:', DEMO_PASSWORD);
-    for (const account of DEMO_ACCOUNTS) console.log(`  ${account.email.padEnd(42)} ${account.roles.join(', ')}`);
+    for (const account of DEMO_ACCOUNTS) {
+      const role = account.roles.map((r) => DEMO_ROLE_LABELS[r]).join(', ');
+      console.log(`  ${account.email.padEnd(40)} ${role.padEnd(38)} ${account.team ?? ''}`.trimEnd());
+    }
     console.log('For the 6-digit code, run in another terminal:  npm run hearth -- demo-code\n');
   }
 }
 
 main().catch((error: unknown) => {
   console.error('Hearth failed to start:', error instanceof Error ? error.message : error);
-  if (error instanceof Error && error.cause) console.error('Cause:', error.cause instanceof Error ? error.cause.message : error.cause);
+  if (error instanceof Error && error.cause)
+    console.error('Cause:', error.cause instanceof Error ? error.cause.message : error.cause);
   process.exit(1);
 });

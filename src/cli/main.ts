@@ -3,9 +3,19 @@ import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { lockDataDir } from '../db/connect.ts';
 import { createUser } from '../modules/access/users.service.ts';
-import { DEMO_ACCOUNTS, seedDemo } from '../modules/demo/demo-seed.ts';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_POPULATION,
+  demoPopulationAvailable,
+  seedDemo,
+} from '../modules/demo/demo-seed.ts';
 import { loadGeographyCommand, loadPostcodesCommand } from '../modules/geography/geography.cli.ts';
-import { calibrationCommand, SEED_HELP, seedCommand } from '../modules/synthetic/synthetic.cli.ts';
+import {
+  calibrationCommand,
+  SEED_HELP,
+  seedCommand,
+  seedProgress,
+} from '../modules/synthetic/synthetic.cli.ts';
 import { verifyAuditChain } from '../platform/audit/audit.ts';
 import { totpCode } from '../platform/auth/totp.ts';
 import { bootstrap } from '../platform/bootstrap.ts';
@@ -69,8 +79,18 @@ async function run(argv: string[]): Promise<number> {
       });
     case 'seed-demo':
       if (config.env === 'production') fail('Demo data is never created in production.');
-      return withDeps(config, async ({ deps }) => {
-        const { created } = await seedDemo(deps);
+      return withDeps(config, async ({ deps, handle }) => {
+        // The generated population needs its neighbourhoods (npm start loads them first).
+        const generate = await demoPopulationAvailable(deps);
+        if (!generate)
+          console.log(
+            'The demo population is left out: run `npx hearth load-geography` first to include it.',
+          );
+        const { created } = await seedDemo(deps, {
+          ...(generate ? { population: DEMO_POPULATION } : {}),
+          onProgress: seedProgress(process.stderr),
+          pglite: handle.pglite,
+        });
         console.log(created ? 'Demo data created.' : 'Demo data was already there.');
         return 0;
       });

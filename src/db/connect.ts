@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -52,7 +53,8 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
       if (Number.isFinite(owner) && owner !== process.pid && processAlive(owner)) {
-        throw new Error( // eslint-disable-line preserve-caught-error -- the cause is another process, not this error
+        throw new Error(
+          // eslint-disable-line preserve-caught-error -- the cause is another process, not this error
           `The data folder ${dataDir} is in use by another Hearth process (pid ${owner}). ` +
             'Stop it first: the embedded database must never be used by two processes at once.',
         );
@@ -99,6 +101,7 @@ export async function connect(database: Config['database']): Promise<DbHandle> {
     };
   }
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  pool.on('connect', preparedStatements);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -111,4 +114,28 @@ export async function connect(database: Config['database']): Promise<DbHandle> {
       await db.destroy();
     },
   };
+}
+
+/** Prepared statements kept per connection, at most (a query beyond them is planned each time). */
+const PREPARED_PER_CONNECTION = 2000;
+
+/**
+ * Each parameterised query is sent as a named prepared statement (named by the hash of its text), so a
+ * connection parses and plans it once rather than on every request; PostgreSQL re-plans by itself when
+ * the schema changes. Scripts without parameters (migrations) keep the simple protocol.
+ */
+function preparedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = new Set<string>();
+  const patched = (...args: unknown[]): unknown => {
+    const [text, values, ...rest] = args;
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return query(...args);
+    const name = `h${createHash('sha1').update(text).digest('hex')}`;
+    if (!named.has(name)) {
+      if (named.size >= PREPARED_PER_CONNECTION) return query(...args);
+      named.add(name);
+    }
+    return query({ name, text, values }, ...rest);
+  };
+  Object.assign(client, { query: patched });
 }

@@ -59,6 +59,8 @@ import type {
   RelationshipTable,
   SearchNameTable,
 } from '../modules/people/people.table.ts';
+import type { ProtectionTables } from '../modules/protection/protection.table.ts';
+import type { CareTables } from '../modules/care/care.table.ts';
 import type { AuditLogTable } from '../platform/audit/audit.table.ts';
 import type { LoginThrottleTable, SessionTable } from '../platform/auth/auth.table.ts';
 
@@ -120,4 +122,5 @@ export type Database = {
   care_leavers: CareLeaverTable;
   care_leaver_contacts: CareLeaverContactTable;
   liberty_orders: LibertyOrderTable;
-};
+} & ProtectionTables &
+  CareTables;

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { demoAccount } from './support/accounts.ts';
 import type { HearthPage } from './support/hearth-page.ts';
 import { browserSuite } from './support/suite.ts';
+import { choose, fill, fillDate, mainText, today } from './support/forms.ts';
 
 /**
  * One continuous record of help, in a browser, with axe-core on every page (verifyOnPage): a school's
@@ -14,39 +15,6 @@ import { browserSuite } from './support/suite.ts';
  */
 
 const TIMEOUT = 300_000;
-
-function today(): { day: string; month: string; year: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    day: 'numeric',
-    month: 'numeric',
-    year: 'numeric',
-  }).formatToParts(new Date());
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: part('day'), month: part('month'), year: part('year') };
-}
-
-async function fill(hearth: HearthPage, name: string, value: string): Promise<void> {
-  await hearth.page.locator(`[name="${name}"]`).fill(value);
-}
-
-async function choose(hearth: HearthPage, name: string, value: string): Promise<void> {
-  await hearth.page.locator(`input[name="${name}"][value="${value}"]`).check();
-}
-
-async function fillDate(
-  hearth: HearthPage,
-  name: string,
-  date: { day: string; month: string; year: string },
-) {
-  await fill(hearth, `${name}-day`, date.day);
-  await fill(hearth, `${name}-month`, date.month);
-  await fill(hearth, `${name}-year`, date.year);
-}
-
-async function mainText(hearth: HearthPage): Promise<string> {
-  return hearth.page.locator('main').innerText();
-}
 
 /** Opens the child's chronology and returns its text. */
 async function chronology(hearth: HearthPage, childId: string): Promise<string> {
@@ -214,7 +182,9 @@ describe('one continuous record of help in a browser', () => {
         await fill(sam, 'whatHappened', 'Home visit; Kai showed me his room.');
         await sam.clickButton('Save visit');
         await sam.verifyOnPage({ title: 'Visits' });
-        expect(await chronology(sam, childId)).toMatch(/You were seen at home, and you talked with your worker on your own/);
+        expect(await chronology(sam, childId)).toMatch(
+          /You were seen at home, and you talked with your worker on your own/,
+        );
 
         // Step down to family help.
         await sam.goto(`/children/${childId}/help/step`);

@@ -328,6 +328,7 @@ describe('a merge, over every table that references a person', () => {
       health_checks: async () => undefined, // filled with help_episodes, above
       permanence_decisions: async () => undefined, // filled with help_episodes, above
       care_leavers: async () => undefined, // filled with help_episodes, above
+      personal_education_plans: async () => undefined, // filled with help_episodes, above
       care_leaver_contacts: async () => undefined, // filled with help_episodes, above
       liberty_orders: async () => undefined, // filled with help_episodes, above
       person_not_duplicates: async () => {

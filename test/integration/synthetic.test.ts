@@ -8,6 +8,7 @@ import { nhsNumberIsValid, upnIsValid } from '../../src/modules/people/identifie
 import { generateAuthority } from '../../src/modules/synthetic/authority.ts';
 import { formatReport, runCalibration } from '../../src/modules/synthetic/calibration.ts';
 import { calibrationCommand, seedCommand, type Io } from '../../src/modules/synthetic/synthetic.cli.ts';
+import { TABLES } from '../../src/modules/synthetic/writer.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { loadTestGeography } from '../support/geography.ts';
 
@@ -185,6 +186,146 @@ describe('a synthetic authority calibrated to the national figures', () => {
       WHERE r.closed_on IS NULL AND e.status IN ('family_help', 'closed')`.execute(db.db);
     expect(stray.rows[0]?.n).toBe(0);
     expect(await orphans(db)).toEqual([]);
+  });
+
+  it('fills every table it writes, with child protection and care records shaped as the services make them', async () => {
+    const one = async <T>(query: ReturnType<typeof sql<T>>): Promise<T> => {
+      const row = (await query.execute(db.db)).rows[0];
+      if (!row) throw new Error('no row');
+      return row;
+    };
+    const empty: string[] = [];
+    for (const table of TABLES) {
+      const row = await one(sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`);
+      if (row.n === 0) empty.push(table);
+    }
+    expect(empty).toEqual([]);
+
+    // Strategy discussions: one contribution per agency there, in order.
+    const strategy = await one(sql<{ bad: number }>`
+      SELECT count(*)::int AS bad FROM strategy_discussions s
+      WHERE cardinality(s.agencies) <> (SELECT count(*) FROM strategy_discussion_contributions c
+        WHERE c.strategy_discussion_id = s.id)`);
+    expect(strategy.bad).toBe(0);
+
+    // Conferences: the report shared with the parents (mostly in time, some late), an advocate
+    // offered, who was invited, and the next review whenever the plan goes on.
+    const conf = await one(sql<{
+      n: number;
+      shared: number;
+      early: number;
+      late: number;
+      advocate: number;
+      no_parent: number;
+      review_wrong: number;
+    }>`
+      SELECT count(*)::int AS n, count(report_shared_on)::int AS shared,
+        count(*) FILTER (WHERE report_shared_on <= held_on - 3)::int AS early,
+        count(*) FILTER (WHERE report_shared_on > held_on - 3)::int AS late,
+        count(*) FILTER (WHERE advocate_offered)::int AS advocate,
+        count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM meeting_participants p
+          WHERE p.conference_id = c.id AND p.kind = 'parent'))::int AS no_parent,
+        count(*) FILTER (WHERE (next_review_on IS NOT NULL) <> outcome_plan
+          OR report_shared_on > held_on)::int AS review_wrong
+      FROM conferences c`);
+    expect(conf.shared / conf.n).toBeGreaterThan(0.9);
+    expect(conf.early / conf.shared).toBeGreaterThan(0.7);
+    expect(conf.late).toBeGreaterThan(0);
+    expect(conf.advocate / conf.n).toBeGreaterThan(0.75);
+    expect(conf.no_parent).toBe(0);
+    expect(conf.review_wrong).toBe(0);
+
+    // Core groups about every six weeks while a child protection plan is active, with who came.
+    const core = await one(sql<{ plans: number; with_core: number; outside: number; nobody: number }>`
+      SELECT (SELECT count(*)::int FROM plans WHERE kind = 'child_protection'
+          AND coalesce(ended_on, '2026-03-31') - started_on >= 21) AS plans,
+        (SELECT count(DISTINCT g.plan_id)::int FROM core_group_meetings g) AS with_core,
+        (SELECT count(*)::int FROM core_group_meetings g JOIN plans p ON p.id = g.plan_id
+          WHERE p.kind <> 'child_protection' OR g.held_on < p.started_on
+            OR g.held_on > coalesce(p.ended_on, '2026-03-31')) AS outside,
+        (SELECT count(*)::int FROM core_group_meetings g WHERE NOT EXISTS (
+          SELECT 1 FROM meeting_participants p WHERE p.core_group_id = g.id AND p.attended)) AS nobody`);
+    expect(core.with_core / core.plans).toBeGreaterThan(0.9);
+    expect(core.outside).toBe(0);
+    expect(core.nobody).toBe(0);
+
+    // Family network meetings offered at most initial conferences (and before court), answered, held.
+    const family = await one(sql<{
+      initial: number;
+      offered: number;
+      accepted: number;
+      declined: number;
+      held: number;
+    }>`
+      SELECT (SELECT count(*)::int FROM conferences WHERE kind = 'initial') AS initial,
+        count(conference_id)::int AS offered,
+        count(*) FILTER (WHERE response = 'accepted')::int AS accepted,
+        count(*) FILTER (WHERE response = 'declined')::int AS declined,
+        count(held_on)::int AS held
+      FROM family_network_meetings`);
+    expect(family.offered / family.initial).toBeGreaterThan(0.75);
+    expect(family.accepted).toBeGreaterThan(0);
+    expect(family.declined).toBeGreaterThan(0);
+    expect(family.held).toBeGreaterThan(0);
+
+    // Care: each period has its care plan; each looked-after review its care review, numbered 1, 2, 3…
+    const care = await one(sql<{
+      no_plan: number;
+      reviews: number;
+      care_reviews: number;
+      misnumbered: number;
+    }>`
+      SELECT (SELECT count(*)::int FROM care_periods c LEFT JOIN plans p ON p.id = c.care_plan_id
+          WHERE p.id IS NULL OR p.kind <> 'care' OR p.person_id <> c.person_id) AS no_plan,
+        (SELECT count(*)::int FROM plan_reviews r JOIN plans p ON p.id = r.plan_id WHERE p.kind = 'care') AS reviews,
+        (SELECT count(*)::int FROM care_reviews) AS care_reviews,
+        (SELECT count(*)::int FROM (SELECT care_period_id FROM care_reviews GROUP BY care_period_id
+          HAVING max(sequence) <> count(*) OR min(sequence) <> 1) x) AS misnumbered`);
+    expect(care.no_plan).toBe(0);
+    expect(care.care_reviews).toBe(care.reviews);
+    expect(care.misnumbered).toBe(0);
+
+    // Personal education plans only for children of school age, while in care.
+    const pep = await one(sql<{ n: number; wrong: number }>`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE e.held_on < p.date_of_birth + interval '4 years'
+        OR e.held_on < c.started_on OR e.held_on > coalesce(c.ended_on, '2026-03-31'))::int AS wrong
+      FROM personal_education_plans e JOIN people p ON p.id = e.person_id JOIN care_periods c ON c.id = e.care_period_id`);
+    expect(pep.n).toBeGreaterThan(0);
+    expect(pep.wrong).toBe(0);
+
+    // Placements: weekly costs by type near today's prices; hidden addresses recorded; staying put.
+    const costs = await sql<{ kind: string; pounds: number }>`
+      SELECT CASE WHEN placement_type IN ('U1', 'U2', 'U3') THEN 'kinship'
+          WHEN placement_type IN ('U4', 'U5', 'U6') AND provider = 'PR1' THEN 'in-house foster'
+          WHEN placement_type IN ('U4', 'U5', 'U6') THEN 'agency foster'
+          WHEN placement_type = 'K2' AND provider = 'PR4' THEN 'private home' END AS kind,
+        (avg(weekly_cost_pence) / 100)::float AS pounds
+      FROM placements WHERE started_on > '2023-03-31' GROUP BY 1`.execute(db.db);
+    const cost = Object.fromEntries(costs.rows.map((r) => [r.kind, r.pounds]));
+    expect(cost['kinship']).toBeGreaterThan(190);
+    expect(cost['kinship']).toBeLessThan(300);
+    expect(cost['in-house foster']).toBeGreaterThan(350);
+    expect(cost['in-house foster']).toBeLessThan(550);
+    expect(cost['agency foster']).toBeGreaterThan(700);
+    expect(cost['agency foster']).toBeLessThan(1050);
+    expect(cost['private home']).toBeGreaterThan(4300);
+    expect(cost['private home']).toBeLessThan(6500);
+    const placed = await one(sql<{
+      hidden_no_address: number;
+      siblings: number;
+      stay: number;
+      stay_wrong: number;
+    }>`
+      SELECT (SELECT count(*)::int FROM placements WHERE address_hidden_from_family AND address IS NULL) AS hidden_no_address,
+        (SELECT count(*)::int FROM placements WHERE with_siblings IN ('all', 'some')) AS siblings,
+        (SELECT count(*)::int FROM care_leavers WHERE staying_put_from IS NOT NULL) AS stay,
+        (SELECT count(*)::int FROM care_leavers l JOIN people p ON p.id = l.person_id
+          WHERE l.staying_put_from <> p.date_of_birth + interval '18 years'
+            OR l.staying_put_until >= p.date_of_birth + interval '21 years') AS stay_wrong`);
+    expect(placed.hidden_no_address).toBe(0);
+    expect(placed.siblings).toBeGreaterThan(0);
+    expect(placed.stay).toBeGreaterThan(0);
+    expect(placed.stay_wrong).toBe(0);
   });
 
   it('refuses to seed an authority that already has people, unless appending, and changes nothing', async () => {

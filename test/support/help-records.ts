@@ -218,6 +218,18 @@ export async function fillHelpRecords(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await db
+    .insertInto('strategy_discussion_contributions')
+    .values({
+      strategy_discussion_id: strategy.id,
+      position: 1,
+      agency: 'police',
+      organisation: 'Police',
+      person_name: 'DC Test',
+      person_role: 'Detective constable',
+      said: 'No police records for the household.',
+    })
+    .execute();
   const s47 = await db
     .insertInto('section47_enquiries')
     .values({
@@ -231,7 +243,7 @@ export async function fillHelpRecords(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db
+  const conference = await db
     .insertInto('conferences')
     .values({
       episode_id: episodeId,
@@ -242,12 +254,73 @@ export async function fillHelpRecords(
       held_on: '2019-03-01',
       outcome_plan: true,
       category: 'NEG',
+      report_shared_on: '2019-02-25',
+      report_shared_how: 'in_person',
+      advocate_offered: true,
+      advocate_taken_up: false,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const coreGroup = await db
+    .insertInto('core_group_meetings')
+    .values({
+      plan_id: plan.id,
+      episode_id: episodeId,
+      held_on: '2019-03-12',
+      family_view: 'Mum says mornings are easier.',
+      recorded_by: userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await db
+    .insertInto('meeting_participants')
+    .values([
+      { conference_id: conference.id, position: 1, name: 'Mum', role: 'Mum', kind: 'parent', attended: true },
+      { core_group_id: coreGroup.id, position: 1, name: 'Mum', role: 'Mum', kind: 'parent', attended: true },
+    ])
+    .execute();
+  const preProceedings = await db
     .insertInto('pre_proceedings')
     .values({ episode_id: episodeId, person_id: personId, started_on: '2019-10-01' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('family_network_meetings')
+    .values([
+      { episode_id: episodeId, conference_id: conference.id, offered_on: '2019-03-01', response: 'declined' },
+      {
+        episode_id: episodeId,
+        pre_proceedings_id: preProceedings.id,
+        offered_on: '2019-10-01',
+        response: 'accepted',
+        held_on: '2019-10-20',
+        family_plan: 'Grandma helps every weekend.',
+      },
+    ])
     .execute();
+  const carePlan = await db
+    .insertInto('plans')
+    .values({
+      episode_id: episodeId,
+      person_id: personId,
+      kind: 'care',
+      status: 'ended',
+      started_on: '2020-01-01',
+      ended_on: '2021-01-01',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const careReview = await db
+    .insertInto('plan_reviews')
+    .values({
+      plan_id: carePlan.id,
+      reviewed_on: '2020-01-28',
+      family_view: 'Mum wants her home',
+      decision: 'continue',
+      participation: 'PN1',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const period = await db
     .insertInto('care_periods')
     .values({
@@ -257,9 +330,26 @@ export async function fillHelpRecords(
       ended_on: '2021-01-01',
       category_of_need: 'N1',
       reason_ceased: 'E4A',
+      care_plan_id: carePlan.id,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await db
+    .insertInto('care_reviews')
+    .values({
+      plan_review_id: careReview.id,
+      care_period_id: period.id,
+      sequence: 1,
+      due_on: '2020-01-29',
+      return_home_considered: true,
+      return_home_steps: 'Overnight stays at home first.',
+      return_home_family_view: 'Mum agrees.',
+    })
+    .execute();
+  await db
+    .insertInto('personal_education_plans')
+    .values({ person_id: personId, care_period_id: period.id, held_on: '2020-03-02', recorded_by: userId })
+    .execute();
   await db
     .insertInto('legal_statuses')
     .values({ care_period_id: period.id, code: 'C2', started_on: '2020-01-01', ended_on: '2021-01-01' })
@@ -271,6 +361,10 @@ export async function fillHelpRecords(
       placement_type: 'U3',
       provider: 'PR1',
       carer_person_id: input.carerPersonId ?? null,
+      carer_name: 'Grandma',
+      weekly_cost_pence: 25000,
+      with_siblings: 'not_applicable',
+      recorded_by: userId,
       started_on: '2020-01-01',
       ended_on: '2021-01-01',
     })
@@ -301,7 +395,13 @@ export async function fillHelpRecords(
     .execute();
   await db
     .insertInto('care_leavers')
-    .values({ person_id: personId, episode_id: episodeId, eligibility: 'qualifying' })
+    .values({
+      person_id: personId,
+      episode_id: episodeId,
+      eligibility: 'qualifying',
+      staying_put_from: '2021-01-01',
+      staying_put_until: '2021-06-30',
+    })
     .execute();
   await db
     .insertInto('care_leaver_contacts')

@@ -1,8 +1,17 @@
-import type { Transaction } from 'kysely';
+import type { PGlite } from '@electric-sql/pglite';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { londonDate } from '../help/access.ts';
+import { deleteAuthorityData } from '../synthetic/delete.ts';
+import {
+  generateAuthority,
+  usedNhsNumbers,
+  type GenerateProgress,
+  type GenerateSummary,
+} from '../synthetic/authority.ts';
 import { seedDemoHelp, type DemoHelpIds } from './demo-help.ts';
 
 /** The demo password is published in the README: demo data is refused in production. */
@@ -35,6 +44,20 @@ export const DEMO_ACCOUNTS = [
     totp: 'MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK',
   },
   {
+    email: 'service.manager@demo.hearth.invalid',
+    name: 'Helen Achebe',
+    roles: ['service_manager'],
+    team: 'North family help team',
+    totp: 'AAIDLM5VI4SC5RG5M4TWTEO3INLBIFN7',
+  },
+  {
+    email: 'senior.leader@demo.hearth.invalid',
+    name: 'Chris Lindqvist',
+    roles: ['senior_leader'],
+    team: null,
+    totp: 'ZGE5QWZTHUKWV6AYURZQBBYAIDQMONX6',
+  },
+  {
     email: 'admin@demo.hearth.invalid',
     name: 'Jordan Reid',
     roles: ['administrator'],
@@ -42,6 +65,43 @@ export const DEMO_ACCOUNTS = [
     totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
   },
 ] as const;
+
+/** How each demo role is named on the sign-in list `npm start` prints and in the README. */
+export const DEMO_ROLE_LABELS: Readonly<Record<(typeof DEMO_ACCOUNTS)[number]['roles'][number], string>> = {
+  practitioner: 'Practitioner',
+  team_manager: 'Team manager',
+  service_manager: 'Service manager (the North locality)',
+  senior_leader: 'Senior leader (the whole council)',
+  administrator: 'Administrator',
+};
+
+/**
+ * The demo council's population: a generated fraction of Hertfordshire (the county whose real
+ * postcodes the hand-made families live at), about 7,000 children with ten years of help, split
+ * into a North and a South locality so that the generated locality teams are the demo's teams.
+ * A fixed seed: every first start generates the same people (with their history ending today).
+ */
+export type DemoPopulation = {
+  readonly authority: string;
+  readonly scale: number;
+  readonly years: number;
+  readonly seed: string;
+};
+
+export const DEMO_POPULATION: DemoPopulation = {
+  authority: 'E10000015',
+  scale: 0.02,
+  years: 10,
+  seed: 'hearth-demo',
+};
+
+export type SeedDemoOptions = {
+  /** Generate this population into the demo council first (its neighbourhoods must be loaded). */
+  readonly population?: DemoPopulation;
+  readonly onProgress?: (event: GenerateProgress) => void;
+  /** PGlite only: the engine behind deps.db, so the generator can write with COPY (much faster). */
+  readonly pglite?: PGlite | undefined;
+};
 
 const DEMO_CHILDREN = [
   {
@@ -479,50 +539,177 @@ async function addDemoNearDuplicate(trx: Transaction<Database>, organisationId: 
     .execute();
 }
 
-/** Creates the demo council, teams, accounts, and a few synthetic children with their families, once. */
-export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
-  const existing = await deps.db
+/** Whether the neighbourhoods the demo population is generated on are loaded (`npx hearth load-geography`). */
+export async function demoPopulationAvailable(deps: Deps, population = DEMO_POPULATION): Promise<boolean> {
+  const row = await deps.db
+    .selectFrom('lsoa21')
+    .select('code')
+    .where('la_code', '=', population.authority)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Seeding finished: the demo council and its accounts (written in the last transaction) exist. */
+async function demoState(deps: Deps): Promise<{ organisationId: string; complete: boolean } | undefined> {
+  const org = await deps.db
     .selectFrom('organisations')
     .select('id')
-    .where('name', '=', 'Demo Borough Council')
+    .where('name', '=', DEMO_COUNCIL)
+    .orderBy('created_at')
     .executeTakeFirst();
-  if (existing) return { created: false };
+  if (!org) return undefined;
+  const account = await deps.db
+    .selectFrom('users')
+    .select('id')
+    .where('organisation_id', '=', org.id)
+    .where('email', '=', DEMO_ACCOUNTS[0].email)
+    .executeTakeFirst();
+  return { organisationId: org.id, complete: account !== undefined };
+}
+
+const DEMO_COUNCIL = 'Demo Borough Council';
+const DEMO_LOCALITIES = ['North', 'South'] as const;
+const DEMO_TEAMS = [
+  ['North', 'North family help team'],
+  ['South', 'South family help team'],
+] as const;
+
+/**
+ * The generated staff member each hand-made team account takes over (same id, so every allocation,
+ * task and visit the generator gave them becomes the demo account's): the team's manager, or the
+ * team's practitioner with the most children allocated now.
+ */
+async function generatedStaffFor(
+  trx: Transaction<Database>,
+  teamId: string,
+  role: 'practitioner' | 'team_manager',
+  taken: ReadonlySet<string>,
+): Promise<string | undefined> {
+  const rows = await sql<{ id: string }>`
+    SELECT u.id FROM team_memberships m
+    JOIN users u ON u.id = m.user_id
+    JOIN user_roles r ON r.user_id = u.id AND r.role_id = ${role}
+    WHERE m.team_id = ${teamId} AND u.password_hash IS NULL
+    ORDER BY (SELECT count(*) FROM allocations a WHERE a.worker_user_id = u.id AND a.ended_at IS NULL) DESC, u.email`.execute(
+    trx,
+  );
+  return rows.rows.find((row) => !taken.has(row.id))?.id;
+}
+
+/**
+ * Creates the demo council, teams, accounts, and a few synthetic children with their families, once.
+ * With `population`, the council is first filled with a generated population (generateAuthority into
+ * the council, its localities named North and South), and the hand-made teams and accounts are the
+ * generated ones: the demo practitioner and manager take over generated staff of the North family
+ * help team, with their children, work and history. A run interrupted before the accounts were
+ * written is cleared and done again on the next call.
+ */
+export async function seedDemo(
+  deps: Deps,
+  options: SeedDemoOptions = {},
+): Promise<{ created: boolean; population?: GenerateSummary }> {
+  const state = await demoState(deps);
+  if (state?.complete) return { created: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const ids = await deps.db.transaction().execute(async (trx): Promise<DemoHelpIds> => {
-    const org = await trx
+  let organisationId = state?.organisationId;
+  if (organisationId) {
+    // An earlier first start stopped part way (the generator writes in many transactions).
+    await deleteAuthorityData(deps.db, organisationId);
+  } else {
+    const org = await deps.db
       .insertInto('organisations')
-      .values({ name: 'Demo Borough Council', kind: 'local_authority', la_code: null })
+      .values({ name: DEMO_COUNCIL, kind: 'local_authority', la_code: null })
       .returning('id')
       .executeTakeFirstOrThrow();
+    organisationId = org.id;
+  }
+  const orgId = organisationId;
+  let population: GenerateSummary | undefined;
+  if (options.population) {
+    const nhsUsed = await usedNhsNumbers(deps.db);
+    for (const child of DEMO_CHILDREN)
+      if ('nhs_number' in child.details) nhsUsed[Number(child.details.nhs_number.slice(3, 9))] = 1;
+    population = await generateAuthority(
+      deps.db,
+      {
+        authority: options.population.authority,
+        seed: options.population.seed,
+        scale: options.population.scale,
+        years: options.population.years,
+        referenceDate: londonDate(deps.clock.now()),
+        organisationId: orgId,
+        localities: DEMO_LOCALITIES,
+        staffEmailDomain: 'staff.demo.hearth.invalid',
+        nhsUsed,
+        pglite: options.pglite,
+      },
+      options.onProgress,
+    );
+    await deps.db
+      .updateTable('threshold_guidance_versions')
+      .set((eb) => ({
+        title: eb.fn<string>('concat', [
+          sql.lit('Demo Borough continuum of need, version '),
+          eb.ref('version'),
+        ]),
+      }))
+      .where('organisation_id', '=', orgId)
+      .execute();
+  }
+  const ids = await deps.db.transaction().execute(async (trx): Promise<DemoHelpIds> => {
     const teams = new Map<string, string>();
-    for (const [locality, team] of [
-      ['North', 'North family help team'],
-      ['South', 'South family help team'],
-    ] as const) {
-      const loc = await trx
-        .insertInto('localities')
-        .values({ organisation_id: org.id, name: locality })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const row = await trx
-        .insertInto('teams')
-        .values({ organisation_id: org.id, locality_id: loc.id, name: team })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+    for (const [locality, team] of DEMO_TEAMS) {
+      const loc =
+        (await trx
+          .selectFrom('localities')
+          .select('id')
+          .where('organisation_id', '=', orgId)
+          .where('name', '=', locality)
+          .executeTakeFirst()) ??
+        (await trx
+          .insertInto('localities')
+          .values({ organisation_id: orgId, name: locality })
+          .returning('id')
+          .executeTakeFirstOrThrow());
+      const row =
+        (await trx
+          .selectFrom('teams')
+          .select('id')
+          .where('organisation_id', '=', orgId)
+          .where('name', '=', team)
+          .executeTakeFirst()) ??
+        (await trx
+          .insertInto('teams')
+          .values({ organisation_id: orgId, locality_id: loc.id, name: team })
+          .returning('id')
+          .executeTakeFirstOrThrow());
       teams.set(team, row.id);
     }
     const users = new Map<string, string>();
+    const taken = new Set<string>();
     for (const account of DEMO_ACCOUNTS) {
+      const teamId = account.team ? teams.get(account.team) : undefined;
+      const role = account.roles[0];
+      const adopt =
+        options.population && teamId && (role === 'practitioner' || role === 'team_manager')
+          ? await generatedStaffFor(trx, teamId, role, taken)
+          : undefined;
+      const sign = {
+        email: account.email,
+        display_name: account.name,
+        password_hash: passwordHash,
+        totp_secret: deps.secrets.seal(account.totp),
+        totp_enrolled_at: deps.clock.now(),
+      };
+      if (adopt) {
+        await trx.updateTable('users').set(sign).where('id', '=', adopt).execute();
+        taken.add(adopt);
+        users.set(account.email, adopt);
+        continue;
+      }
       const user = await trx
         .insertInto('users')
-        .values({
-          organisation_id: org.id,
-          email: account.email,
-          display_name: account.name,
-          password_hash: passwordHash,
-          totp_secret: deps.secrets.seal(account.totp),
-          totp_enrolled_at: deps.clock.now(),
-        })
+        .values({ organisation_id: orgId, ...sign })
         .returning('id')
         .executeTakeFirstOrThrow();
       users.set(account.email, user.id);
@@ -530,7 +717,6 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
         .insertInto('user_roles')
         .values(account.roles.map((role_id) => ({ user_id: user.id, role_id })))
         .execute();
-      const teamId = account.team ? teams.get(account.team) : undefined;
       if (teamId)
         await trx.insertInto('team_memberships').values({ user_id: user.id, team_id: teamId }).execute();
     }
@@ -549,7 +735,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       const person = await trx
         .insertInto('people')
         .values({
-          organisation_id: org.id,
+          organisation_id: orgId,
           given_name: child.given,
           family_name: child.family,
           date_of_birth: child.dob,
@@ -565,7 +751,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       const person = await trx
         .insertInto('people')
         .values({
-          organisation_id: org.id,
+          organisation_id: orgId,
           given_name: adult.given,
           family_name: adult.family,
           date_of_birth: adult.dob,
@@ -578,7 +764,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       await allocate(person.id, adult.team, adult.worker);
     }
     const id = (key: DemoKey) => people.get(key) ?? '';
-    await addDemoNearDuplicate(trx, org.id);
+    await addDemoNearDuplicate(trx, orgId);
     await trx
       .insertInto('relationships')
       .values(
@@ -632,11 +818,11 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       actorUserId: null,
       action: 'demo.seeded',
       entityType: 'organisation',
-      entityId: org.id,
+      entityId: orgId,
     });
-    return { organisationId: org.id, teams, users, people };
+    return { organisationId: orgId, teams, users, people };
   });
   // The children's help is written through the help services, as the demo accounts, after the commit.
   await seedDemoHelp(deps, ids);
-  return { created: true };
+  return population ? { created: true, population } : { created: true };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { recordView } from '../../platform/audit/audit.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
 import { personInScopeFor } from '../access/person-scope.ts';
@@ -76,19 +76,13 @@ export async function lockEpisode(trx: Transaction<Database>, episodeId: string)
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Today's date in England (Europe/London), as YYYY-MM-DD. */
-export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-}
+export { londonDate } from '../../platform/clock.ts';
 
 /**
  * Reading any part of a child's help record (the episode, a request about them, assessments, plans,
  * visits, notes, documents, the chronology) is a view of the child: one 'person.view' audit row, in
- * the same transaction as the read. Ids, routes and codes only.
+ * the read's transaction when given one, otherwise committed with other views (recordView) before
+ * anything is shown. Ids, routes and codes only.
  */
 export async function auditChildView(
   db: Executor,
@@ -101,7 +95,7 @@ export async function auditChildView(
     helpRequestId?: string;
   },
 ): Promise<void> {
-  await recordAudit(db, {
+  await recordView(db, {
     actorUserId: actor.userId,
     action: 'person.view',
     entityType: 'person',

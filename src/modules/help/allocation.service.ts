@@ -5,7 +5,7 @@ import { addWorkingDays } from '../../platform/working-days.ts';
 import type { Actor } from '../access/actor.ts';
 import { personInScopeFor } from '../access/person-scope.ts';
 import { ErrorList } from '../people/person-form.ts';
-import { UUID, londonDate, requireHelpPermission, type Executor } from './access.ts';
+import { UUID, auditChildView, londonDate, requireHelpPermission, type Executor } from './access.ts';
 import { addAutomaticEntry } from './chronology.ts';
 import {
   PRACTITIONER_ROLES,
@@ -105,26 +105,22 @@ export async function allocationPage(
   actor: Actor,
   input: { personId: string; requestId?: string | null; audit?: boolean },
 ): Promise<AllocationPage> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await requireHelpChild(trx, actor, deps.clock, input.personId, 'allocate');
-    const [current, teams, workers, history] = await Promise.all([
-      loadCurrent(trx, child.id),
-      councilTeams(trx, actor.organisationId),
-      workersInLast12Months(trx, child.id, deps.clock.now()),
-      allocationHistoryOf(trx, child.id),
-    ]);
-    if (input.audit !== false) {
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        action: 'person.view',
-        entityType: 'person',
-        entityId: child.id,
-        detail: { route: '/children/:id/allocation', purpose: 'allocation' },
-        requestId: input.requestId ?? null,
-      });
-    }
-    return { child, current, teams, workersInLast12Months: workers, history };
-  });
+  const child = await requireHelpChild(deps.db, actor, deps.clock, input.personId, 'allocate');
+  const [current, teams, workers, history] = await Promise.all([
+    loadCurrent(deps.db, child.id),
+    councilTeams(deps.db, actor.organisationId),
+    workersInLast12Months(deps.db, child.id, deps.clock.now()),
+    allocationHistoryOf(deps.db, child.id),
+  ]);
+  if (input.audit !== false) {
+    await auditChildView(deps.db, actor, {
+      personId: child.id,
+      route: '/children/:id/allocation',
+      purpose: 'allocation',
+      requestId: input.requestId ?? null,
+    });
+  }
+  return { child, current, teams, workersInLast12Months: workers, history };
 }
 
 /** The active members of a team of the actor's council, for choosing a lead practitioner. */

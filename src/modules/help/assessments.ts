@@ -133,30 +133,31 @@ export async function listAssessments(
   canWrite: boolean;
 }> {
   requireHelpPermission(actor, 'read');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const episode = await currentEpisode(trx, child.id);
-    const rows = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const [episode, rows, canWrite] = await Promise.all([
+    currentEpisode(deps.db, child.id),
+    deps.db
       .selectFrom('assessments')
       .selectAll()
       .where('person_id', '=', child.id)
       .orderBy('started_on', 'desc')
       .orderBy('created_at', 'desc')
-      .execute();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      requestId: input.requestId,
-      route: input.route ?? '/children/:id/assessments',
-      purpose: 'assessments',
-    });
-    const today = londonDate(deps.clock.now());
-    return {
-      child: childRef(child),
-      episode: episode ? episodeRef(episode) : null,
-      assessments: rows.map((row) => summaryOf(row, today)),
-      canWrite: await inScope(trx, deps, actor, child.id, 'write'),
-    };
+      .execute(),
+    inScope(deps.db, deps, actor, child.id, 'write'),
+  ]);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    requestId: input.requestId,
+    route: input.route ?? '/children/:id/assessments',
+    purpose: 'assessments',
   });
+  const today = londonDate(deps.clock.now());
+  return {
+    child: childRef(child),
+    episode: episode ? episodeRef(episode) : null,
+    assessments: rows.map((row) => summaryOf(row, today)),
+    canWrite,
+  };
 }
 
 function episodeRef(episode: { id: string; status: EpisodeStatus }): EpisodeRef {
@@ -267,11 +268,11 @@ export async function assessmentPage(
   input: { personId: string; assessmentId: string } & Context,
 ): Promise<AssessmentDetail> {
   requireHelpPermission(actor, 'read');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const saved = await loadAssessment(trx, child.id, input.assessmentId);
-    const r = saved.row;
-    const people = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const saved = await loadAssessment(deps.db, child.id, input.assessmentId);
+  const r = saved.row;
+  const [people, episode, returns, authors, canWrite, canAuthorise] = await Promise.all([
+    deps.db
       .selectFrom('users')
       .select(['id', 'display_name'])
       .where(
@@ -279,14 +280,13 @@ export async function assessmentPage(
         'in',
         [r.created_by, r.authorised_by].filter((id): id is string => id !== null).concat(actor.userId),
       )
-      .execute();
-    const nameOf = (id: string | null) => people.find((p) => p.id === id)?.display_name ?? null;
-    const episode = await trx
+      .execute(),
+    deps.db
       .selectFrom('help_episodes')
       .select(['id', 'status', 'closed_on'])
       .where('id', '=', r.episode_id)
-      .executeTakeFirstOrThrow();
-    const returns = await trx
+      .executeTakeFirstOrThrow(),
+    deps.db
       .selectFrom('practice_notes')
       .leftJoin('users', 'users.id', 'practice_notes.recorded_by')
       .select(['practice_notes.occurred_at', 'practice_notes.body', 'users.display_name'])
@@ -295,43 +295,45 @@ export async function assessmentPage(
       .where('practice_notes.title', '=', RETURN_NOTE_TITLE)
       .where('practice_notes.created_at', '>=', r.created_at)
       .orderBy('practice_notes.occurred_at', 'desc')
-      .execute();
-    const authors = await authorsOf(trx, r.id);
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      requestId: input.requestId,
-      route: input.route ?? '/children/:id/assessments/:aid',
-      purpose: 'assessment',
-    });
-    const values = valuesOf(saved);
-    const canWrite = await inScope(trx, deps, actor, child.id, 'write');
-    return {
-      ...summaryOf(r, londonDate(deps.clock.now())),
-      child: childRef(child),
-      version: r.version,
-      values,
-      factors: saved.factors.map((code) => ({ code, label: labelOf(FACTORS, code) })),
-      circumstances: CIRCUMSTANCE_ORDER.map((area) => {
-        const answer = saved.circumstances.find((c) => c.area === area);
-        return {
-          area,
-          label: CIRCUMSTANCE_AREAS[area].label,
-          need: answer ? answer.need_identified : null,
-          detail: answer?.detail ?? '',
-        };
-      }),
-      outcome: r.outcome,
-      outcomeNote: r.outcome_note,
-      createdByName: nameOf(r.created_by),
-      authorisedByName: nameOf(r.authorised_by),
-      episode: { ...episodeRef(episode), open: episode.closed_on === null },
-      returns: returns.map((n) => ({ at: n.occurred_at, by: n.display_name, comment: n.body })),
-      editable: canWrite && r.status === 'in_progress' && episode.closed_on === null,
-      canWrite,
-      canAuthorise: await inScope(trx, deps, actor, child.id, 'authorise'),
-      selfAuthored: authors.has(actor.userId),
-    };
+      .execute(),
+    authorsOf(deps.db, r.id),
+    inScope(deps.db, deps, actor, child.id, 'write'),
+    inScope(deps.db, deps, actor, child.id, 'authorise'),
+  ]);
+  const nameOf = (id: string | null) => people.find((p) => p.id === id)?.display_name ?? null;
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    requestId: input.requestId,
+    route: input.route ?? '/children/:id/assessments/:aid',
+    purpose: 'assessment',
   });
+  const values = valuesOf(saved);
+  return {
+    ...summaryOf(r, londonDate(deps.clock.now())),
+    child: childRef(child),
+    version: r.version,
+    values,
+    factors: saved.factors.map((code) => ({ code, label: labelOf(FACTORS, code) })),
+    circumstances: CIRCUMSTANCE_ORDER.map((area) => {
+      const answer = saved.circumstances.find((c) => c.area === area);
+      return {
+        area,
+        label: CIRCUMSTANCE_AREAS[area].label,
+        need: answer ? answer.need_identified : null,
+        detail: answer?.detail ?? '',
+      };
+    }),
+    outcome: r.outcome,
+    outcomeNote: r.outcome_note,
+    createdByName: nameOf(r.created_by),
+    authorisedByName: nameOf(r.authorised_by),
+    episode: { ...episodeRef(episode), open: episode.closed_on === null },
+    returns: returns.map((n) => ({ at: n.occurred_at, by: n.display_name, comment: n.body })),
+    editable: canWrite && r.status === 'in_progress' && episode.closed_on === null,
+    canWrite,
+    canAuthorise,
+    selfAuthored: authors.has(actor.userId),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,28 +378,26 @@ export async function newAssessmentPage(
   input: { personId: string } & Context,
 ): Promise<NewAssessmentPage> {
   requireHelpPermission(actor, 'write');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
-    const episode = await currentEpisode(trx, child.id);
-    const current = episode ? await currentAssessment(trx, episode.id) : undefined;
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      requestId: input.requestId,
-      route: input.route ?? '/children/:id/assessments/new',
-      purpose: 'assessment',
-    });
-    const today = londonDate(deps.clock.now());
-    const kind = episode ? kindFor(episode.status) : null;
-    return {
-      child: childRef(child),
-      episode: episode ? episodeRef(episode) : null,
-      current: current ? summaryOf(current, today) : null,
-      kind,
-      kindLabel: kind ? ASSESSMENT_KINDS[kind] : '',
-      today,
-      workingDays: kind ? workingDaysFor(kind) : 0,
-    };
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'write');
+  const episode = await currentEpisode(deps.db, child.id);
+  const current = episode ? await currentAssessment(deps.db, episode.id) : undefined;
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    requestId: input.requestId,
+    route: input.route ?? '/children/:id/assessments/new',
+    purpose: 'assessment',
   });
+  const today = londonDate(deps.clock.now());
+  const kind = episode ? kindFor(episode.status) : null;
+  return {
+    child: childRef(child),
+    episode: episode ? episodeRef(episode) : null,
+    current: current ? summaryOf(current, today) : null,
+    kind,
+    kindLabel: kind ? ASSESSMENT_KINDS[kind] : '',
+    today,
+    workingDays: kind ? workingDaysFor(kind) : 0,
+  };
 }
 
 /**

@@ -99,50 +99,48 @@ export async function chronologyFor(
   actor: Actor,
   input: { personId: string; requestId?: string | null; route?: string; kind?: ChronologyFilter },
 ): Promise<{ child: { id: string; given_name: string; family_name: string }; items: ChronologyItem[] }> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    let query = trx
-      .selectFrom('chronology_entries')
-      .leftJoin('users', 'users.id', 'chronology_entries.added_by')
-      .select([
-        'chronology_entries.id',
-        'chronology_entries.occurred_on',
-        'chronology_entries.kind',
-        'chronology_entries.event',
-        'chronology_entries.summary',
-        'chronology_entries.source_type',
-        'chronology_entries.source_id',
-        'users.display_name',
-      ])
-      .where('chronology_entries.person_id', '=', child.id);
-    if (input.kind === 'automatic' || input.kind === 'curated') {
-      query = query.where('chronology_entries.kind', '=', input.kind);
-    }
-    const rows = await query
-      .orderBy('chronology_entries.occurred_on', 'desc')
-      .orderBy('chronology_entries.created_at', 'desc')
-      .orderBy('chronology_entries.id', 'desc')
-      .execute();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: input.route ?? 'chronology',
-      purpose: 'chronology',
-      requestId: input.requestId ?? null,
-    });
-    return {
-      child,
-      items: rows.map((r) => ({
-        id: r.id,
-        occurredOn: r.occurred_on,
-        kind: r.kind,
-        event: r.event,
-        summary: r.summary,
-        sourceType: r.source_type,
-        sourceId: r.source_id,
-        addedBy: r.display_name,
-      })),
-    };
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  let query = deps.db
+    .selectFrom('chronology_entries')
+    .leftJoin('users', 'users.id', 'chronology_entries.added_by')
+    .select([
+      'chronology_entries.id',
+      'chronology_entries.occurred_on',
+      'chronology_entries.kind',
+      'chronology_entries.event',
+      'chronology_entries.summary',
+      'chronology_entries.source_type',
+      'chronology_entries.source_id',
+      'users.display_name',
+    ])
+    .where('chronology_entries.person_id', '=', child.id);
+  if (input.kind === 'automatic' || input.kind === 'curated') {
+    query = query.where('chronology_entries.kind', '=', input.kind);
+  }
+  const rows = await query
+    .orderBy('chronology_entries.occurred_on', 'desc')
+    .orderBy('chronology_entries.created_at', 'desc')
+    .orderBy('chronology_entries.id', 'desc')
+    .execute();
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: input.route ?? 'chronology',
+    purpose: 'chronology',
+    requestId: input.requestId ?? null,
   });
+  return {
+    child,
+    items: rows.map((r) => ({
+      id: r.id,
+      occurredOn: r.occurred_on,
+      kind: r.kind,
+      event: r.event,
+      summary: r.summary,
+      sourceType: r.source_type,
+      sourceId: r.source_id,
+      addedBy: r.display_name,
+    })),
+  };
 }
 
 /** A practitioner's own chronology entry. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { recordAudit, recordView } from '../../platform/audit/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { Actor } from '../access/actor.ts';
@@ -233,9 +233,9 @@ export async function listDocuments(
   actor: Actor,
   input: { personId: string; requestId?: string | null },
 ): Promise<{ child: Child; documents: DocumentListItem[]; mayWrite: boolean }> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const rows = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const [rows, mayWrite] = await Promise.all([
+    deps.db
       .selectFrom('documents')
       .leftJoin('users', 'users.id', 'documents.uploaded_by')
       .select([
@@ -249,27 +249,28 @@ export async function listDocuments(
       ])
       .where('documents.person_id', '=', child.id)
       .orderBy('documents.uploaded_at', 'desc')
-      .execute();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: '/children/:id/documents',
-      purpose: 'documents',
-      requestId: input.requestId ?? null,
-    });
-    return {
-      child,
-      mayWrite: await mayWriteHelp(deps, actor, child.id, trx),
-      documents: rows.map((r) => ({
-        id: r.id,
-        title: r.title,
-        filename: r.filename,
-        typeLabel: LABEL_BY_TYPE.get(r.content_type) ?? 'File',
-        size: sizeLabel(r.size_bytes),
-        uploadedAt: new Date(r.uploaded_at),
-        uploadedBy: r.display_name,
-      })),
-    };
+      .execute(),
+    mayWriteHelp(deps, actor, child.id),
+  ]);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: '/children/:id/documents',
+    purpose: 'documents',
+    requestId: input.requestId ?? null,
   });
+  return {
+    child,
+    mayWrite,
+    documents: rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      filename: r.filename,
+      typeLabel: LABEL_BY_TYPE.get(r.content_type) ?? 'File',
+      size: sizeLabel(r.size_bytes),
+      uploadedAt: new Date(r.uploaded_at),
+      uploadedBy: r.display_name,
+    })),
+  };
 }
 
 /** The child, for showing the upload form again with errors. */
@@ -278,35 +279,33 @@ export async function childForDocumentForm(deps: Deps, actor: Actor, personId: s
   return childInHelpScope(deps.db, actor, deps.clock, personId, 'write');
 }
 
-/** One document's bytes, to download; audited as 'document.download' in the same transaction. */
+/** One document's bytes, to download; audited as 'document.download' (committed before the bytes are sent). */
 export async function downloadDocument(
   deps: Deps,
   actor: Actor,
   input: { personId: string; documentId: string; requestId?: string | null },
 ): Promise<{ filename: string; contentType: string; bytes: Buffer; sha256: string }> {
   if (!UUID.test(input.documentId)) throw new NotFoundError();
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const row = await trx
-      .selectFrom('documents')
-      .select(['id', 'filename', 'content_type', 'content', 'sha256'])
-      .where('id', '=', input.documentId)
-      .where('person_id', '=', child.id)
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError();
-    await recordAudit(trx, {
-      actorUserId: actor.userId,
-      action: 'document.download',
-      entityType: 'document',
-      entityId: row.id,
-      detail: { personId: child.id },
-      requestId: input.requestId ?? null,
-    });
-    return {
-      filename: row.filename,
-      contentType: row.content_type,
-      bytes: Buffer.from(row.content),
-      sha256: row.sha256,
-    };
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const row = await deps.db
+    .selectFrom('documents')
+    .select(['id', 'filename', 'content_type', 'content', 'sha256'])
+    .where('id', '=', input.documentId)
+    .where('person_id', '=', child.id)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  await recordView(deps.db, {
+    actorUserId: actor.userId,
+    action: 'document.download',
+    entityType: 'document',
+    entityId: row.id,
+    detail: { personId: child.id },
+    requestId: input.requestId ?? null,
   });
+  return {
+    filename: row.filename,
+    contentType: row.content_type,
+    bytes: Buffer.from(row.content),
+    sha256: row.sha256,
+  };
 }

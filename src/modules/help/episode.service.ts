@@ -7,7 +7,7 @@ import type { Actor } from '../access/actor.ts';
 import { personInScopeFor } from '../access/person-scope.ts';
 import { ErrorList, parseDate, type DateParts } from '../people/person-form.ts';
 import { restrictedFrom } from '../people/restrictions.ts';
-import { UUID, londonDate, type Executor, type HelpAction } from './access.ts';
+import { UUID, auditChildView, londonDate, type Executor, type HelpAction } from './access.ts';
 import {
   STATUS_LABELS,
   STATUTORY_STATUSES,
@@ -109,22 +109,6 @@ export async function requireHelpChild(
   const child = await findHelpChild(db, actor, clock, personId, action);
   if (!child) throw new NotFoundError();
   return child;
-}
-
-async function auditView(
-  db: Executor,
-  actor: Actor,
-  childId: string,
-  context: { requestId?: string | null | undefined; route: string; purpose: string },
-): Promise<void> {
-  await recordAudit(db, {
-    actorUserId: actor.userId,
-    action: 'person.view',
-    entityType: 'person',
-    entityId: childId,
-    detail: { route: context.route, purpose: context.purpose },
-    requestId: context.requestId ?? null,
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,24 +480,23 @@ async function openTasksOfChild(db: Executor, personId: string, today: string): 
 }
 
 /**
- * The child's help, for the episode page: viewing it is a view of the child's record (audited in
- * the same transaction as the read). A child outside scope is not found.
+ * The child's help, for the episode page: viewing it is a view of the child's record (audited, and
+ * committed before it is shown: see recordView). A child outside scope is not found.
  */
 export async function helpSummary(
   deps: Deps,
   actor: Actor,
   input: { personId: string; requestId?: string | null; route?: string },
 ): Promise<HelpSummary> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await requireHelpChild(trx, actor, deps.clock, input.personId, 'read');
-    const summary = await loadSummary(trx, actor, deps.clock, child);
-    await auditView(trx, actor, child.id, {
-      requestId: input.requestId,
-      route: input.route ?? '/children/:id/help',
-      purpose: 'help',
-    });
-    return summary;
+  const child = await requireHelpChild(deps.db, actor, deps.clock, input.personId, 'read');
+  const summary = await loadSummary(deps.db, actor, deps.clock, child);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    requestId: input.requestId,
+    route: input.route ?? '/children/:id/help',
+    purpose: 'help',
   });
+  return summary;
 }
 
 /**
@@ -589,18 +572,17 @@ export async function stepForm(
   actor: Actor,
   input: { personId: string; requestId?: string | null; audit?: boolean },
 ): Promise<StepForm> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await requireHelpChild(trx, actor, deps.clock, input.personId, 'write');
-    const form = await buildStepForm(trx, child);
-    if (input.audit !== false) {
-      await auditView(trx, actor, child.id, {
-        requestId: input.requestId,
-        route: '/children/:id/help/step',
-        purpose: 'help.step',
-      });
-    }
-    return form;
-  });
+  const child = await requireHelpChild(deps.db, actor, deps.clock, input.personId, 'write');
+  const form = await buildStepForm(deps.db, child);
+  if (input.audit !== false) {
+    await auditChildView(deps.db, actor, {
+      personId: child.id,
+      requestId: input.requestId,
+      route: '/children/:id/help/step',
+      purpose: 'help.step',
+    });
+  }
+  return form;
 }
 
 const CONFLICT_LABELS = { status: 'Status', since: 'Since', reason: 'Reason' } as const;
@@ -823,18 +805,17 @@ export async function closeForm(
   actor: Actor,
   input: { personId: string; requestId?: string | null; audit?: boolean },
 ): Promise<CloseForm> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await requireHelpChild(trx, actor, deps.clock, input.personId, 'write');
-    const form = await buildCloseForm(trx, child);
-    if (input.audit !== false) {
-      await auditView(trx, actor, child.id, {
-        requestId: input.requestId,
-        route: '/children/:id/help/close',
-        purpose: 'help.close',
-      });
-    }
-    return form;
-  });
+  const child = await requireHelpChild(deps.db, actor, deps.clock, input.personId, 'write');
+  const form = await buildCloseForm(deps.db, child);
+  if (input.audit !== false) {
+    await auditChildView(deps.db, actor, {
+      personId: child.id,
+      requestId: input.requestId,
+      route: '/children/:id/help/close',
+      purpose: 'help.close',
+    });
+  }
+  return form;
 }
 
 /**

@@ -166,7 +166,8 @@ export async function openOrContinueEpisode(
  * open afterwards, if any.
  *
  * Stepping down to family help ends the active statutory plans (child in need, child protection) on
- * the step date; closing ends every active plan and completes every open task of the episode.
+ * the step date; stepping down from child protection to child in need or assessment ends the child
+ * protection plan; closing ends every active plan and completes every open task of the episode.
  */
 export async function moveEpisode(
   trx: Transaction<Database>,
@@ -270,6 +271,16 @@ export async function moveEpisode(
       at,
       reason: 'The help stepped down to family help',
       kinds: STATUTORY_PLAN_KINDS,
+    });
+  } else if (episode.status === 'child_protection' && (to === 'child_in_need' || to === 'assessment')) {
+    // Stepping down from child protection ends the child protection plan: it never carries on
+    // under child in need (the CIN census reads its end date).
+    await endActivePlans(trx, {
+      episodeId: episode.id,
+      on,
+      at,
+      reason: `The help stepped down from child protection to ${STATUS_LABELS[to].toLowerCase()}`,
+      kinds: ['child_protection'],
     });
   }
   await addAutomaticEntry(trx, {

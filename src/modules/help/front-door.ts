@@ -173,16 +173,14 @@ export async function startRequest(
   requireHelpPermission(actor, 'request');
   if (!input.childId) return { child: null, canAddChild: canCreatePeople(actor) };
   const childId = input.childId;
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childForRequest(trx, actor, childId);
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: input.route,
-      purpose: 'front_door',
-      requestId: input.requestId,
-    });
-    return { child, canAddChild: canCreatePeople(actor) };
+  const child = await childForRequest(deps.db, actor, childId);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: input.route,
+    purpose: 'front_door',
+    requestId: input.requestId,
   });
+  return { child, canAddChild: canCreatePeople(actor) };
 }
 
 export type RequestDuplicate = {
@@ -540,29 +538,28 @@ export async function getRequest(
   id: string,
   context: { requestId: string; route: string },
 ): Promise<RequestPage> {
-  return deps.db.transaction().execute(async (trx) => {
-    const row = await loadRequest(trx, actor, id, 'read');
-    const request = await describeRequest(trx, deps, actor, row);
-    if (request.child) {
-      await auditChildView(trx, actor, {
-        personId: request.child.id,
-        ...context,
-        purpose: 'front_door',
-        helpRequestId: row.id,
-      });
-    }
-    const decidable =
-      !request.childRestricted &&
-      row.status === 'awaiting_decision' &&
-      can(actor, 'help', 'decide') &&
-      (await trx
-        .selectFrom('help_requests')
-        .select('id')
-        .where('id', '=', row.id)
-        .where(requestInScope(actor, 'decide'))
-        .executeTakeFirst()) !== undefined;
-    return { request, values: formFromRequest(row), canDecide: decidable };
-  });
+  const row = await loadRequest(deps.db, actor, id, 'read');
+  const [request, inDecideScope] = await Promise.all([
+    describeRequest(deps.db, deps, actor, row),
+    row.status === 'awaiting_decision' && can(actor, 'help', 'decide')
+      ? deps.db
+          .selectFrom('help_requests')
+          .select('id')
+          .where('id', '=', row.id)
+          .where(requestInScope(actor, 'decide'))
+          .executeTakeFirst()
+          .then((found) => found !== undefined)
+      : false,
+  ]);
+  if (request.child) {
+    await auditChildView(deps.db, actor, {
+      personId: request.child.id,
+      ...context,
+      purpose: 'front_door',
+      helpRequestId: row.id,
+    });
+  }
+  return { request, values: formFromRequest(row), canDecide: !request.childRestricted && inDecideScope };
 }
 
 /**
@@ -782,19 +779,20 @@ export async function getDecisionForm(
   context: { requestId: string; route: string },
 ): Promise<{ request: RequestView; choices: DecisionChoices }> {
   requireHelpPermission(actor, 'decide');
-  return deps.db.transaction().execute(async (trx) => {
-    const row = await loadRequest(trx, actor, id, 'decide');
-    await requireUnrestrictedChild(trx, actor, row);
-    const request = await describeRequest(trx, deps, actor, row);
-    if (request.child)
-      await auditChildView(trx, actor, {
-        personId: request.child.id,
-        ...context,
-        purpose: 'front_door',
-        helpRequestId: row.id,
-      });
-    return { request, choices: await decisionChoices(trx, actor) };
-  });
+  const row = await loadRequest(deps.db, actor, id, 'decide');
+  await requireUnrestrictedChild(deps.db, actor, row);
+  const [request, choices] = await Promise.all([
+    describeRequest(deps.db, deps, actor, row),
+    decisionChoices(deps.db, actor),
+  ]);
+  if (request.child)
+    await auditChildView(deps.db, actor, {
+      personId: request.child.id,
+      ...context,
+      purpose: 'front_door',
+      helpRequestId: row.id,
+    });
+  return { request, choices };
 }
 
 /**

@@ -254,10 +254,10 @@ export async function listNotes(
   actor: Actor,
   input: { personId: string; requestId?: string | null },
 ): Promise<{ child: Child; hasOpenEpisode: boolean; notes: NoteListItem[]; mayWrite: boolean }> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const episode = await currentEpisode(trx, child.id);
-    const rows = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const [episode, rows, mayWrite] = await Promise.all([
+    currentEpisode(deps.db, child.id),
+    deps.db
       .selectFrom('practice_notes')
       .leftJoin('users', 'users.id', 'practice_notes.recorded_by')
       .selectAll('practice_notes')
@@ -276,32 +276,32 @@ export async function listNotes(
       .where('practice_notes.person_id', '=', child.id)
       .orderBy('practice_notes.occurred_at', 'desc')
       .orderBy('practice_notes.created_at', 'desc')
-      .execute();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: '/children/:id/notes',
-      purpose: 'notes',
-      requestId: input.requestId ?? null,
-    });
-    const mayWrite = await mayWriteHelp(deps, actor, child.id, trx);
-    const oversight = canWriteOversight(actor);
-    return {
-      child,
-      hasOpenEpisode: episode !== undefined,
-      mayWrite,
-      notes: rows.map((r) => ({
-        id: r.id,
-        occurredAt: new Date(r.occurred_at),
-        kind: r.kind,
-        kindLabel: NOTE_KINDS[r.kind],
-        title: r.title,
-        body: r.body,
-        recordedBy: r.display_name,
-        inChronology: Boolean(r.in_chronology),
-        mayEdit: mayWrite && (r.kind !== 'management_oversight' || oversight),
-      })),
-    };
+      .execute(),
+    mayWriteHelp(deps, actor, child.id),
+  ]);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: '/children/:id/notes',
+    purpose: 'notes',
+    requestId: input.requestId ?? null,
   });
+  const oversight = canWriteOversight(actor);
+  return {
+    child,
+    hasOpenEpisode: episode !== undefined,
+    mayWrite,
+    notes: rows.map((r) => ({
+      id: r.id,
+      occurredAt: new Date(r.occurred_at),
+      kind: r.kind,
+      kindLabel: NOTE_KINDS[r.kind],
+      title: r.title,
+      body: r.body,
+      recordedBy: r.display_name,
+      inChronology: Boolean(r.in_chronology),
+      mayEdit: mayWrite && (r.kind !== 'management_oversight' || oversight),
+    })),
+  };
 }
 
 /** The child, for the note forms (and the note, when editing, so a wrong id is "not found"). */
@@ -412,24 +412,23 @@ export async function getNoteForEdit(
   mayWriteOversight: boolean;
 }> {
   requireHelpPermission(actor, 'write');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
-    const row = await noteOfChild(trx, child.id, input.noteId);
-    if (row.kind === 'management_oversight' && !canWriteOversight(actor)) throw new ForbiddenError();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: '/children/:id/notes/:nid/edit',
-      purpose: 'note',
-      requestId: input.requestId ?? null,
-    });
-    return {
-      child,
-      values: formFromNote(row),
-      version: row.version,
-      inChronology: await inChronology(trx, row.id),
-      mayWriteOversight: canWriteOversight(actor),
-    };
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'write');
+  const row = await noteOfChild(deps.db, child.id, input.noteId);
+  if (row.kind === 'management_oversight' && !canWriteOversight(actor)) throw new ForbiddenError();
+  const inChronologyNow = await inChronology(deps.db, row.id);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: '/children/:id/notes/:nid/edit',
+    purpose: 'note',
+    requestId: input.requestId ?? null,
   });
+  return {
+    child,
+    values: formFromNote(row),
+    version: row.version,
+    inChronology: inChronologyNow,
+    mayWriteOversight: canWriteOversight(actor),
+  };
 }
 
 /**

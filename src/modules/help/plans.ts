@@ -133,29 +133,30 @@ export async function listPlans(
   input: { personId: string } & Context,
 ): Promise<{ child: ChildRef; episode: EpisodeRef | null; plans: PlanSummary[]; canWrite: boolean }> {
   requireHelpPermission(actor, 'read');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const episode = await currentEpisode(trx, child.id);
-    const rows = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const [episode, rows, canWrite] = await Promise.all([
+    currentEpisode(deps.db, child.id),
+    deps.db
       .selectFrom('plans')
       .selectAll()
       .where('person_id', '=', child.id)
       .orderBy('created_at', 'desc')
-      .execute();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      requestId: input.requestId,
-      route: input.route ?? '/children/:id/plans',
-      purpose: 'plans',
-    });
-    const today = londonDate(deps.clock.now());
-    return {
-      child: childRef(child),
-      episode: episode ? episodeRef(episode) : null,
-      plans: rows.map((row) => summaryOf(row, today)),
-      canWrite: await mayWrite(trx, deps, actor, child.id),
-    };
+      .execute(),
+    mayWrite(deps.db, deps, actor, child.id),
+  ]);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    requestId: input.requestId,
+    route: input.route ?? '/children/:id/plans',
+    purpose: 'plans',
   });
+  const today = londonDate(deps.clock.now());
+  return {
+    child: childRef(child),
+    episode: episode ? episodeRef(episode) : null,
+    plans: rows.map((row) => summaryOf(row, today)),
+    canWrite,
+  };
 }
 
 export type GoalView = {
@@ -231,16 +232,11 @@ export async function planPage(
   input: { personId: string; planId: string } & Context,
 ): Promise<PlanDetail> {
   requireHelpPermission(actor, 'read');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const plan = await loadPlan(trx, child.id, input.planId);
-    const goals = await trx
-      .selectFrom('plan_goals')
-      .selectAll()
-      .where('plan_id', '=', plan.id)
-      .orderBy('position')
-      .execute();
-    const reviews = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const plan = await loadPlan(deps.db, child.id, input.planId);
+  const [goals, reviews, episode, canWrite] = await Promise.all([
+    deps.db.selectFrom('plan_goals').selectAll().where('plan_id', '=', plan.id).orderBy('position').execute(),
+    deps.db
       .selectFrom('plan_reviews')
       .leftJoin('users', 'users.id', 'plan_reviews.recorded_by')
       .selectAll('plan_reviews')
@@ -248,51 +244,51 @@ export async function planPage(
       .where('plan_reviews.plan_id', '=', plan.id)
       .orderBy('plan_reviews.reviewed_on', 'desc')
       .orderBy('plan_reviews.created_at', 'desc')
-      .execute();
-    const episode = await trx
+      .execute(),
+    deps.db
       .selectFrom('help_episodes')
       .selectAll()
       .where('id', '=', plan.episode_id)
-      .executeTakeFirstOrThrow();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      requestId: input.requestId,
-      route: input.route ?? '/children/:id/plans/:pid',
-      purpose: 'plan',
-    });
-    const canWrite = await mayWrite(trx, deps, actor, child.id);
-    const moves = plan.kind === 'child_in_need' && STEPS_INTO_CHILD_IN_NEED.has(episode.status);
-    return {
-      ...summaryOf(plan, londonDate(deps.clock.now())),
-      child: childRef(child),
-      version: plan.version,
-      familyWords: plan.family_words,
-      childWords: plan.child_words,
-      reviewIntervalDays: plan.review_interval_days ?? TIMESCALES.planReviewDays,
-      endReason: plan.end_reason,
-      goals: goals.map(goalViewOf),
-      reviews: reviews.map((r) => ({
-        id: r.id,
-        reviewedOn: r.reviewed_on,
-        familyView: r.family_view,
-        childView: r.child_view,
-        progressSummary: r.progress_summary,
-        decision: r.decision,
-        decisionLabel: REVIEW_DECISIONS[r.decision],
-        nextReviewOn: r.next_review_on,
-        recordedBy: r.display_name,
-      })),
-      episode: {
-        ...episodeRef(episode),
-        open: episode.closed_on === null,
-        statusSince: episode.status_since,
-      },
-      startMovesEpisode: moves,
-      startNeedsReferral: moves && episode.status === 'family_help',
-      canWrite,
-      editable: canWrite && plan.status !== 'ended' && episode.closed_on === null,
-    };
+      .executeTakeFirstOrThrow(),
+    mayWrite(deps.db, deps, actor, child.id),
+  ]);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    requestId: input.requestId,
+    route: input.route ?? '/children/:id/plans/:pid',
+    purpose: 'plan',
   });
+  const moves = plan.kind === 'child_in_need' && STEPS_INTO_CHILD_IN_NEED.has(episode.status);
+  return {
+    ...summaryOf(plan, londonDate(deps.clock.now())),
+    child: childRef(child),
+    version: plan.version,
+    familyWords: plan.family_words,
+    childWords: plan.child_words,
+    reviewIntervalDays: plan.review_interval_days ?? TIMESCALES.planReviewDays,
+    endReason: plan.end_reason,
+    goals: goals.map(goalViewOf),
+    reviews: reviews.map((r) => ({
+      id: r.id,
+      reviewedOn: r.reviewed_on,
+      familyView: r.family_view,
+      childView: r.child_view,
+      progressSummary: r.progress_summary,
+      decision: r.decision,
+      decisionLabel: REVIEW_DECISIONS[r.decision],
+      nextReviewOn: r.next_review_on,
+      recordedBy: r.display_name,
+    })),
+    episode: {
+      ...episodeRef(episode),
+      open: episode.closed_on === null,
+      statusSince: episode.status_since,
+    },
+    startMovesEpisode: moves,
+    startNeedsReferral: moves && episode.status === 'family_help',
+    canWrite,
+    editable: canWrite && plan.status !== 'ended' && episode.closed_on === null,
+  };
 }
 
 /** What the "new plan" page needs (audited as a view of the child). */
@@ -302,17 +298,15 @@ export async function newPlanPage(
   input: { personId: string } & Context,
 ): Promise<{ child: ChildRef; episode: EpisodeRef | null }> {
   requireHelpPermission(actor, 'write');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
-    const episode = await currentEpisode(trx, child.id);
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      requestId: input.requestId,
-      route: input.route ?? '/children/:id/plans/new',
-      purpose: 'plan',
-    });
-    return { child: childRef(child), episode: episode ? episodeRef(episode) : null };
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'write');
+  const episode = await currentEpisode(deps.db, child.id);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    requestId: input.requestId,
+    route: input.route ?? '/children/:id/plans/new',
+    purpose: 'plan',
   });
+  return { child: childRef(child), episode: episode ? episodeRef(episode) : null };
 }
 
 // ---------------------------------------------------------------------------------------------

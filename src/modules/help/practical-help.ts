@@ -142,10 +142,10 @@ export async function listPracticalHelp(
   totals: PracticalHelpTotal[];
   grandTotal: { times: number; amountPence: number; amount: string };
 }> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const episode = await currentEpisode(trx, child.id);
-    const rows = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const [episode, rows, sums, mayWrite] = await Promise.all([
+    currentEpisode(deps.db, child.id),
+    deps.db
       .selectFrom('practical_help')
       .leftJoin('users', 'users.id', 'practical_help.recorded_by')
       .selectAll('practical_help')
@@ -153,8 +153,8 @@ export async function listPracticalHelp(
       .where('practical_help.person_id', '=', child.id)
       .orderBy('practical_help.given_on', 'desc')
       .orderBy('practical_help.created_at', 'desc')
-      .execute();
-    const sums = await trx
+      .execute(),
+    deps.db
       .selectFrom('practical_help')
       .select((eb) => [
         'kind',
@@ -163,45 +163,46 @@ export async function listPracticalHelp(
       ])
       .where('person_id', '=', child.id)
       .groupBy('kind')
-      .execute();
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: '/children/:id/practical-help',
-      purpose: 'practical_help',
-      requestId: input.requestId ?? null,
-    });
-    const order = Object.keys(PRACTICAL_HELP_KINDS);
-    const totals = sums
-      .map((s) => ({
-        kind: s.kind,
-        kindLabel: PRACTICAL_HELP_KINDS[s.kind],
-        times: s.times,
-        amountPence: s.pence,
-        amount: poundsLabel(s.pence),
-      }))
-      .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
-    const grandPence = totals.reduce((sum, t) => sum + t.amountPence, 0);
-    return {
-      child,
-      hasOpenEpisode: episode !== undefined,
-      mayWrite: await mayWriteHelp(deps, actor, child.id, trx),
-      items: rows.map((r) => ({
-        id: r.id,
-        givenOn: r.given_on,
-        kind: r.kind,
-        kindLabel: PRACTICAL_HELP_KINDS[r.kind],
-        amount: r.amount_pence === null ? null : poundsLabel(r.amount_pence),
-        description: r.description,
-        recordedBy: r.display_name,
-      })),
-      totals,
-      grandTotal: {
-        times: totals.reduce((sum, t) => sum + t.times, 0),
-        amountPence: grandPence,
-        amount: poundsLabel(grandPence),
-      },
-    };
+      .execute(),
+    mayWriteHelp(deps, actor, child.id),
+  ]);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: '/children/:id/practical-help',
+    purpose: 'practical_help',
+    requestId: input.requestId ?? null,
   });
+  const order = Object.keys(PRACTICAL_HELP_KINDS);
+  const totals = sums
+    .map((s) => ({
+      kind: s.kind,
+      kindLabel: PRACTICAL_HELP_KINDS[s.kind],
+      times: s.times,
+      amountPence: s.pence,
+      amount: poundsLabel(s.pence),
+    }))
+    .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  const grandPence = totals.reduce((sum, t) => sum + t.amountPence, 0);
+  return {
+    child,
+    hasOpenEpisode: episode !== undefined,
+    mayWrite,
+    items: rows.map((r) => ({
+      id: r.id,
+      givenOn: r.given_on,
+      kind: r.kind,
+      kindLabel: PRACTICAL_HELP_KINDS[r.kind],
+      amount: r.amount_pence === null ? null : poundsLabel(r.amount_pence),
+      description: r.description,
+      recordedBy: r.display_name,
+    })),
+    totals,
+    grandTotal: {
+      times: totals.reduce((sum, t) => sum + t.times, 0),
+      amountPence: grandPence,
+      amount: poundsLabel(grandPence),
+    },
+  };
 }
 
 /** Records help given in the child's open episode, with a chronology entry and an audit row. */

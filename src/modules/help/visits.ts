@@ -337,10 +337,10 @@ export async function listVisits(
   nextDue: { dueOn: string; overdue: boolean } | undefined;
   mayWrite: boolean;
 }> {
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'read');
-    const episode = await currentEpisode(trx, child.id);
-    const rows = await trx
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
+  const [episode, rows, mayWrite] = await Promise.all([
+    currentEpisode(deps.db, child.id),
+    deps.db
       .selectFrom('visits')
       .leftJoin('users', 'users.id', 'visits.recorded_by')
       .selectAll('visits')
@@ -348,45 +348,46 @@ export async function listVisits(
       .where('visits.person_id', '=', child.id)
       .orderBy('visits.visited_on', 'desc')
       .orderBy('visits.created_at', 'desc')
-      .execute();
-    const task = episode
-      ? await trx
-          .selectFrom('tasks')
-          .select('due_on')
-          .where('episode_id', '=', episode.id)
-          .where('kind', '=', 'visit_due')
-          .where('completed_at', 'is', null)
-          .orderBy('due_on')
-          .executeTakeFirst()
-      : undefined;
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: '/children/:id/visits',
-      purpose: 'visits',
-      requestId: input.requestId ?? null,
-    });
-    const today = londonDate(deps.clock.now());
-    return {
-      child,
-      episode,
-      mayWrite: await mayWriteHelp(deps, actor, child.id, trx),
-      visits: rows.map((r) => ({
-        id: r.id,
-        visitedOn: r.visited_on,
-        kind: r.kind,
-        kindLabel: VISIT_KINDS[r.kind],
-        statutory: r.statutory,
-        childSeen: r.child_seen,
-        childSeenAlone: r.child_seen_alone,
-        bedroomSeen: r.bedroom_seen,
-        childsWords: r.childs_words,
-        whatHappened: r.what_happened,
-        nextVisitDueOn: r.next_visit_due_on,
-        recordedBy: r.display_name,
-      })),
-      nextDue: task ? { dueOn: task.due_on, overdue: task.due_on < today } : undefined,
-    };
+      .execute(),
+    mayWriteHelp(deps, actor, child.id),
+  ]);
+  const task = episode
+    ? await deps.db
+        .selectFrom('tasks')
+        .select('due_on')
+        .where('episode_id', '=', episode.id)
+        .where('kind', '=', 'visit_due')
+        .where('completed_at', 'is', null)
+        .orderBy('due_on')
+        .executeTakeFirst()
+    : undefined;
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: '/children/:id/visits',
+    purpose: 'visits',
+    requestId: input.requestId ?? null,
   });
+  const today = londonDate(deps.clock.now());
+  return {
+    child,
+    episode,
+    mayWrite,
+    visits: rows.map((r) => ({
+      id: r.id,
+      visitedOn: r.visited_on,
+      kind: r.kind,
+      kindLabel: VISIT_KINDS[r.kind],
+      statutory: r.statutory,
+      childSeen: r.child_seen,
+      childSeenAlone: r.child_seen_alone,
+      bedroomSeen: r.bedroom_seen,
+      childsWords: r.childs_words,
+      whatHappened: r.what_happened,
+      nextVisitDueOn: r.next_visit_due_on,
+      recordedBy: r.display_name,
+    })),
+    nextDue: task ? { dueOn: task.due_on, overdue: task.due_on < today } : undefined,
+  };
 }
 
 /** For the "record a visit" page: the child and the default next-visit interval. */
@@ -510,17 +511,15 @@ export async function getVisitForEdit(
   input: { personId: string; visitId: string; requestId?: string | null },
 ): Promise<{ child: Child; values: VisitFormValues; version: number }> {
   requireHelpPermission(actor, 'write');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await childInHelpScope(trx, actor, deps.clock, input.personId, 'write');
-    const row = await visitOfChild(trx, child.id, input.visitId);
-    await auditChildView(trx, actor, {
-      personId: child.id,
-      route: '/children/:id/visits/:vid/edit',
-      purpose: 'visit',
-      requestId: input.requestId ?? null,
-    });
-    return { child, values: formFromVisit(row), version: row.version };
+  const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'write');
+  const row = await visitOfChild(deps.db, child.id, input.visitId);
+  await auditChildView(deps.db, actor, {
+    personId: child.id,
+    route: '/children/:id/visits/:vid/edit',
+    purpose: 'visit',
+    requestId: input.requestId ?? null,
   });
+  return { child, values: formFromVisit(row), version: row.version };
 }
 
 /** The child, for showing the edit form again with errors (no new audit row: nothing new is shown). */

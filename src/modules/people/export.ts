@@ -36,6 +36,18 @@ export function csvRow(values: readonly (string | null | undefined)[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
 }
 
+/**
+ * An address that is not a placement's kept from the birth family: neither the child's own address at
+ * the postcode of one of their hidden placements, nor anyone's (the carers') at a hidden placement's
+ * postcode and street address.
+ */
+const hiddenPlacementAddress = sql<boolean>`NOT EXISTS (
+  SELECT 1 FROM placements pl JOIN care_periods cp ON cp.id = pl.care_period_id
+  WHERE pl.address_hidden_from_family
+    AND upper(replace(pl.postcode, ' ', '')) = upper(replace(a.postcode, ' ', ''))
+    AND (cp.person_id = a.person_id OR pl.carer_person_id = a.person_id
+      OR lower(pl.address) LIKE lower(trim(a.line1)) || '%'))`;
+
 /** Every grant has expired by the end of time: ordinary scope only, never break-glass. */
 const END_OF_TIME = { now: () => new Date('9999-12-31T00:00:00Z') };
 
@@ -81,6 +93,10 @@ export async function exportPeople(
               'a.postcode',
             ])
             .whereRef('a.person_id', '=', 'p.id')
+            // Never an address kept from the birth family (a placement, a refuge), nor one at the
+            // postcode of a placement whose address is kept from them.
+            .where('a.hidden_from_family', '=', false)
+            .where(hiddenPlacementAddress)
             .where('a.started_on', '<=', today)
             .where((w) => w.or([w('a.ended_on', 'is', null), w('a.ended_on', '>=', today)]))
             .orderBy('a.started_on', 'desc')

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Deps } from '../../platform/deps.ts';
 import type { Actor } from '../access/actor.ts';
 import type { FamilyMapInput, MapPerson, MapProfessional, MapRelationship, Sex } from './genogram.ts';
@@ -15,6 +15,18 @@ export type FamilyMapData = FamilyMapInput & {
   /** People connected within the steps followed but left out to keep the map readable. */
   readonly notShown: number;
 };
+
+/**
+ * An address (of the table or alias `address`) that is not at the postcode of one of its person's
+ * placements kept from the birth family: the map never puts a child in a household by a hidden
+ * placement address.
+ */
+function notAtHiddenPlacement(address: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`NOT EXISTS (
+    SELECT 1 FROM placements pl JOIN care_periods cp ON cp.id = pl.care_period_id
+    WHERE cp.person_id = ${address}.person_id AND pl.address_hidden_from_family
+      AND upper(replace(pl.postcode, ' ', '')) = upper(replace(${address}.postcode, ' ', '')))`;
+}
 
 const ISO_DAY = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',
@@ -79,7 +91,9 @@ export async function readFamilyMap(deps: Deps, actor: Actor, child: PersonRecor
           ON lower(trim(other.line1)) = lower(trim(mine.line1))
          AND upper(replace(other.postcode, ' ', '')) = upper(replace(mine.postcode, ' ', ''))
         WHERE mine.person_id = ${child.id} AND mine.ended_on IS NULL
-          AND other.ended_on IS NULL AND other.person_id <> ${child.id}`.execute(deps.db);
+          AND other.ended_on IS NULL AND other.person_id <> ${child.id}
+          AND NOT mine.hidden_from_family AND NOT other.hidden_from_family
+          AND ${notAtHiddenPlacement(sql`mine`)}`.execute(deps.db);
       const unrelated = household.rows.map((r) => r.person_id).filter((id) => !ids.has(id));
       admit(await eligible(unrelated, true), next);
     }
@@ -130,6 +144,8 @@ export async function readFamilyMap(deps: Deps, actor: Actor, child: PersonRecor
       ])
       .where('person_addresses.person_id', 'in', idList)
       .where('person_addresses.ended_on', 'is', null)
+      .where('person_addresses.hidden_from_family', '=', false)
+      .where(notAtHiddenPlacement(sql`person_addresses`))
       .where((eb) => eb.not(restricted(eb)))
       .execute(),
     deps.db

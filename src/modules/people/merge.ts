@@ -8,7 +8,7 @@ import {
   type Transaction,
 } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { recordAudit, recordView } from '../../platform/audit/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
@@ -583,7 +583,7 @@ function viewOf(
 /**
  * The two records side by side with the result of every safety check. A record is shown in full
  * only when the actor could merge it (in their area and not restricted from them); showing it is a
- * view of the record, so it is audited in the same transaction as the read.
+ * view of the record, so it is audited (committed before the preview is returned).
  */
 export async function previewMerge(
   deps: Deps,
@@ -592,30 +592,39 @@ export async function previewMerge(
 ): Promise<MergePreview> {
   requireMergePermission(actor);
   if (!UUID.test(input.keepId) || !UUID.test(input.mergeId)) throw new NotFoundError();
-  return deps.db.transaction().execute(async (trx) => {
+  const { preview, shown } = await deps.db.transaction().execute(async (trx) => {
     const facts = await loadFacts(trx, actor, deps.clock, [input.keepId, input.mergeId], false);
     const keep = facts.get(input.keepId);
     const merge = facts.get(input.mergeId);
     if (!keep || !merge) throw new NotFoundError();
     const checks = await runRules({ db: trx, actor, clock: deps.clock, keep, merge }, MERGE_RULES);
     const views: MergeRecordView[] = [];
+    const fullyShown: string[] = [];
     for (const person of [keep, merge]) {
       const full = person.inMergeScope && !person.restrictedFromActor;
       views.push(viewOf(person, full, full ? await linkedCounts(trx, person.id) : []));
-      if (full) {
-        await recordAudit(trx, {
-          actorUserId: actor.userId,
-          action: 'person.view',
-          entityType: 'person',
-          entityId: person.id,
-          detail: { route: input.route, purpose: 'merge' },
-          requestId: input.requestId,
-        });
-      }
+      if (full) fullyShown.push(person.id);
     }
     const [keepView, mergeView] = views as [MergeRecordView, MergeRecordView];
-    return { keep: keepView, merge: mergeView, checks, canMerge: checks.every((c) => c.passed) };
+    return {
+      preview: { keep: keepView, merge: mergeView, checks, canMerge: checks.every((c) => c.passed) },
+      shown: fullyShown,
+    };
   });
+  // Each record shown in full is a view, committed (see recordView) before the preview is shown.
+  await Promise.all(
+    shown.map((personId) =>
+      recordView(deps.db, {
+        actorUserId: actor.userId,
+        action: 'person.view',
+        entityType: 'person',
+        entityId: personId,
+        detail: { route: input.route, purpose: 'merge' },
+        requestId: input.requestId,
+      }),
+    ),
+  );
+  return preview;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1176,15 +1185,13 @@ export async function mergedRecordTarget(
         .executeTakeFirst()
     : undefined;
   if (kept) return { id: kept.id, isChild: kept.is_child };
-  await deps.db.transaction().execute(async (trx) => {
-    await recordAudit(trx, {
-      actorUserId: actor.userId,
-      action: 'access.denied',
-      entityType: 'person',
-      entityId: personId,
-      detail: { route: context.route, merged: true },
-      requestId: context.requestId,
-    });
+  await recordView(deps.db, {
+    actorUserId: actor.userId,
+    action: 'access.denied',
+    entityType: 'person',
+    entityId: personId,
+    detail: { route: context.route, merged: true },
+    requestId: context.requestId,
   });
   throw new NotFoundError();
 }

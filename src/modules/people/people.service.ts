@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { recordAudit, recordView } from '../../platform/audit/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
@@ -97,60 +97,56 @@ export async function viewPerson(
   context: ViewContext,
 ): Promise<PersonRecord> {
   if (!UUID.test(personId)) throw new NotFoundError();
-  // The refusal is audited inside the transaction, so it must commit: the error is thrown after it.
-  const record = await deps.db.transaction().execute(async (trx): Promise<PersonRecord | undefined> => {
-    const row = await trx
-      .selectFrom('people')
-      .leftJoin('allocations', (join) =>
-        join.onRef('allocations.person_id', '=', 'people.id').on('allocations.ended_at', 'is', null),
-      )
-      .leftJoin('teams', 'teams.id', 'allocations.team_id')
-      .leftJoin('users as worker', 'worker.id', 'allocations.worker_user_id')
-      .select([
-        'people.id',
-        'people.given_name',
-        'people.family_name',
-        'people.date_of_birth',
-        'people.is_child',
-        'teams.name as team_name',
-        'worker.display_name as worker_name',
-      ])
-      .where('people.id', '=', personId)
-      .where(personInScope(actor, 'read', deps.clock))
-      .executeTakeFirst();
-    if (!row) {
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        action: 'access.denied',
-        entityType: 'person',
-        entityId: personId,
-        detail: { route: context.route },
-        requestId: context.requestId,
-      });
-      return undefined;
-    }
-    const viaBreakGlass = !(await isInOrdinaryScope(trx, actor, personId));
-    await recordAudit(trx, {
+  // The view (or the refusal) is committed before anything is shown: see recordView.
+  const row = await deps.db
+    .selectFrom('people')
+    .leftJoin('allocations', (join) =>
+      join.onRef('allocations.person_id', '=', 'people.id').on('allocations.ended_at', 'is', null),
+    )
+    .leftJoin('teams', 'teams.id', 'allocations.team_id')
+    .leftJoin('users as worker', 'worker.id', 'allocations.worker_user_id')
+    .select([
+      'people.id',
+      'people.given_name',
+      'people.family_name',
+      'people.date_of_birth',
+      'people.is_child',
+      'teams.name as team_name',
+      'worker.display_name as worker_name',
+    ])
+    .where('people.id', '=', personId)
+    .where(personInScope(actor, 'read', deps.clock))
+    .executeTakeFirst();
+  if (!row) {
+    await recordView(deps.db, {
       actorUserId: actor.userId,
-      action: 'person.view',
+      action: 'access.denied',
       entityType: 'person',
       entityId: personId,
-      detail: { route: context.route, ...(viaBreakGlass ? { basis: 'break_glass' } : {}) },
+      detail: { route: context.route },
       requestId: context.requestId,
     });
-    return {
-      id: row.id,
-      givenName: row.given_name,
-      familyName: row.family_name,
-      dateOfBirth: row.date_of_birth,
-      isChild: row.is_child,
-      teamName: row.team_name,
-      workerName: row.worker_name,
-      viaBreakGlass,
-    };
+    throw new NotFoundError();
+  }
+  const viaBreakGlass = !(await isInOrdinaryScope(deps.db, actor, personId));
+  await recordView(deps.db, {
+    actorUserId: actor.userId,
+    action: 'person.view',
+    entityType: 'person',
+    entityId: personId,
+    detail: { route: context.route, ...(viaBreakGlass ? { basis: 'break_glass' } : {}) },
+    requestId: context.requestId,
   });
-  if (!record) throw new NotFoundError();
-  return record;
+  return {
+    id: row.id,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    dateOfBirth: row.date_of_birth,
+    isChild: row.is_child,
+    teamName: row.team_name,
+    workerName: row.worker_name,
+    viaBreakGlass,
+  };
 }
 
 /** Reads in the caller's transaction: on PGlite (one connection) a read outside it would wait forever. */

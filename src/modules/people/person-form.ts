@@ -1,3 +1,4 @@
+import { londonDate } from '../../platform/clock.ts';
 import { InvalidInputError, type FieldError } from '../../platform/errors.ts';
 import {
   UPN_UNKNOWN_REASONS,
@@ -202,12 +203,7 @@ export function parseDate(
 
 /** Today's date in England, as an ISO date. */
 export function isoToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return londonDate(now);
 }
 
 /** The ISO date `days` days after (or before) another. */

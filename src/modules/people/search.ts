@@ -7,7 +7,7 @@ import {
   type SqlBool,
 } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { recordView } from '../../platform/audit/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { ForbiddenError, InvalidInputError, type FieldError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
@@ -753,8 +753,8 @@ export async function searchPeople(deps: Deps, actor: Actor, input: SearchInput)
   if (parsed.identifier) fieldsUsed.push('identifier');
   if (parsed.postcode) fieldsUsed.push('postcode');
 
-  // The read and its audit row share one transaction; the trigram thresholds are set for it alone.
-  return deps.db.transaction().execute(async (trx) => {
+  // The trigram thresholds are set for this read's transaction alone.
+  const found = await deps.db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true),
       set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY_THRESHOLD)}, true)`.execute(trx);
     const { name } = parsed;
@@ -785,17 +785,17 @@ export async function searchPeople(deps: Deps, actor: Actor, input: SearchInput)
         matchedPreviousName: name !== undefined && (row.current_tier ?? 0) < (row.previous_tier ?? 0),
       };
     });
-    const more = rows.length > SEARCH_LIMIT;
-
-    await recordAudit(trx, {
-      actorUserId: actor.userId,
-      action: 'person.search',
-      entityType: 'person',
-      entityId: null,
-      // What was searched by and how many were found; never the terms themselves.
-      detail: { fields: fieldsUsed, results: results.length, more },
-      requestId: input.requestId ?? null,
-    });
-    return { results, more, fieldsUsed };
+    return { results, more: rows.length > SEARCH_LIMIT, fieldsUsed };
   });
+  // The search is audited (committed with other views, see recordView) before any result is shown.
+  await recordView(deps.db, {
+    actorUserId: actor.userId,
+    action: 'person.search',
+    entityType: 'person',
+    entityId: null,
+    // What was searched by and how many were found; never the terms themselves.
+    detail: { fields: fieldsUsed, results: found.results.length, more: found.more },
+    requestId: input.requestId ?? null,
+  });
+  return found;
 }

@@ -79,6 +79,18 @@ export type GenerateOptions = {
   readonly pglite?: PGlite | undefined;
   /** Shared bitmap of NHS test numbers in use (all-England runs pass one across authorities). */
   readonly nhsUsed?: Uint8Array;
+  /**
+   * Generate into this existing organisation (the demo council) instead of the authority's own
+   * organisation found or created by its code. The authority still gives the neighbourhoods.
+   */
+  readonly organisationId?: string;
+  /**
+   * Locality names, north to south: the neighbourhoods are split into this many bands by northing
+   * with about the same number of children each, instead of districts or compass areas.
+   */
+  readonly localities?: readonly string[];
+  /** Email domain of the generated staff accounts. Default: <authority code>.synthetic.hearth.invalid. */
+  readonly staffEmailDomain?: string;
 };
 
 export type GenerateProgress =
@@ -202,6 +214,7 @@ type RunRow = { organisation_id: string; run_number: number; household_offset: n
 export async function checkPreconditions(
   db: Db,
   o: ResolvedOptions,
+  into?: string,
 ): Promise<{ organisationId: string | null; people: number }> {
   const hoods = await sql<{
     n: number;
@@ -211,13 +224,16 @@ export async function checkPreconditions(
       `The neighbourhoods of ${o.laName} (${o.laCode}) are not loaded: run \`npx hearth load-geography\` first.`,
     );
   }
-  const org = await db
-    .selectFrom('organisations')
-    .select('id')
-    .where('la_code', '=', o.laCode)
-    .orderBy('created_at')
-    .orderBy('id')
-    .executeTakeFirst();
+  const org = into
+    ? await db.selectFrom('organisations').select('id').where('id', '=', into).executeTakeFirst()
+    : await db
+        .selectFrom('organisations')
+        .select('id')
+        .where('la_code', '=', o.laCode)
+        .orderBy('created_at')
+        .orderBy('id')
+        .executeTakeFirst();
+  if (into && !org) throw new SeedInputError(`No organisation has the id ${into}. Nothing was changed.`);
   if (!org) return { organisationId: null, people: 0 };
   const people = await sql<{
     n: number;
@@ -361,6 +377,18 @@ function centroid(hoods: readonly Neighbourhood[]): { easting: number; northing:
     w += weight;
   }
   return w ? { easting: e / w, northing: n / w } : { easting: 0, northing: 0 };
+}
+
+/** Localities by name, north to south: bands of neighbourhoods by northing with about equal children. */
+function assignBands(hoods: Neighbourhood[], names: readonly string[]): string[] {
+  const total = hoods.reduce((s, h) => s + h.children, 0);
+  const sorted = [...hoods].sort((a, b) => b.northing - a.northing || a.code.localeCompare(b.code));
+  let acc = 0;
+  for (const hood of sorted) {
+    hood.locality = Math.min(names.length - 1, Math.floor((acc / Math.max(1, total)) * names.length));
+    acc += hood.children;
+  }
+  return [...names];
 }
 
 const COMPASS = ['East', 'North East', 'North', 'North West', 'West', 'South West', 'South', 'South East'];
@@ -536,10 +564,11 @@ function buildStaff(
   organisationId: string,
   localityNames: readonly string[],
   childrenByLocality: readonly number[],
+  emailDomain?: string,
 ): { staff: Staff; rows: StaffRows } {
   const rows: StaffRows = { localities: [], teams: [], users: [], user_roles: [], team_memberships: [] };
   const created = isoTime(addYears(o.reference, -o.years), 540);
-  const domain = `${o.laCode.toLowerCase()}.synthetic.hearth.invalid`;
+  const domain = emailDomain ?? `${o.laCode.toLowerCase()}.synthetic.hearth.invalid`;
   let userNumber = 0;
   const newUser = (role: string): string => {
     const pool =
@@ -701,7 +730,7 @@ function stochasticRound(r: Rng, x: number): number {
   return whole + (r.next() < x - whole ? 1 : 0);
 }
 
-async function usedNhsNumbers(db: Db): Promise<Uint8Array> {
+export async function usedNhsNumbers(db: Db): Promise<Uint8Array> {
   const used = new Uint8Array(1_000_000);
   const rows = await sql<{
     n: string;
@@ -730,11 +759,18 @@ export async function generateAuthority(
   onProgress: (event: GenerateProgress) => void = () => undefined,
 ): Promise<GenerateSummary> {
   const o = resolveOptions(options);
-  const pre = await checkPreconditions(db, o);
+  if (
+    options.localities &&
+    (options.localities.length === 0 || new Set(options.localities).size !== options.localities.length)
+  )
+    throw new SeedInputError('The locality names must be one or more different names.');
+  const pre = await checkPreconditions(db, o, options.organisationId);
   const started = performance.now();
   const authorityRng = rng(o.seed, o.laCode, 'authority');
   const geography = await loadGeography(db, o, authorityRng);
-  const localityNames = assignLocalities(geography.neighbourhoods);
+  const localityNames = options.localities
+    ? assignBands(geography.neighbourhoods, options.localities)
+    : assignLocalities(geography.neighbourhoods);
   const windowStart = addYears(o.reference, -o.years);
 
   let replacedSeconds = 0;
@@ -795,6 +831,7 @@ export async function generateAuthority(
         organisationId,
         localityNames,
         childrenByLocality,
+        options.staffEmailDomain,
       );
       staff = built.staff;
       for (const table of STAFF_TABLES) await insertRows(trx, table, STAFF_COLUMNS[table], built.rows[table]);

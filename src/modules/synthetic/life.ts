@@ -1,9 +1,11 @@
 import { upnCheckLetter } from '../people/identifiers.ts';
 import type { AuthorityContext, Neighbourhood, Postcode, Team, TeamFunction } from './context.ts';
-import { ageOn, birthday, DAYS_PER_YEAR, isoDay, isoTime, plusWorkingDays, type Day } from './days.ts';
+import { reviewDueOn } from '../care/rules.ts';
+import { addMonths, reportDueBy } from '../protection/codes.ts';
+import { ageOn, birthday, dayOf, DAYS_PER_YEAR, isoDay, isoTime, plusWorkingDays, type Day } from './days.ts';
 import { NAME_POOLS, poolForEthnicity, streetAddress, type NamePool } from './names.ts';
 import { P } from './params.ts';
-import type { Rng } from './prng.ts';
+import { rng, type Rng } from './prng.ts';
 import {
   BROAD_ETHNICITIES,
   CPP_CATEGORIES,
@@ -766,6 +768,11 @@ class Life {
   readonly h: Household;
   readonly ctx: AuthorityContext;
   readonly r: Rng;
+  /**
+   * The child's own stream for the detail of records (who said what, who came, costs, reviews'
+   * words): drawn apart from `r`, so adding detail never changes the history `r` drives.
+   */
+  readonly d: Rng;
   readonly child: Member;
   readonly out: Batch;
   readonly R: Day;
@@ -782,6 +789,7 @@ class Life {
     this.h = h;
     this.ctx = h.ctx;
     this.r = h.r;
+    this.d = rng(h.ctx.runKey, h.ctx.laCode, 'detail', child.id);
     this.child = child;
     this.childIndex = childIndex;
     this.out = out;
@@ -1083,10 +1091,14 @@ class Life {
     // Nothing is left in progress in a closed episode: assessments are finished, work trays cleared.
     for (const assessment of ep.rows.assessments) {
       if (assessment['status'] !== 'in_progress') continue;
-      assessment['status'] = 'authorised';
-      assessment['completed_on'] = isoDay(t);
-      assessment['authorised_on'] = isoDay(t);
-      assessment['authorised_by'] = ep.alloc?.team.managerId ?? null;
+      // An assessment begun on the day help ends (or, by rounding, after it) finishes that day too.
+      const started = String(assessment['started_on']);
+      const finished = isoDay(t) < started ? started : isoDay(t);
+      const manager = ep.alloc?.team.managerId ?? null;
+      assessment['status'] = manager ? 'authorised' : 'submitted';
+      assessment['completed_on'] = finished;
+      assessment['authorised_on'] = manager ? finished : null;
+      assessment['authorised_by'] = manager;
       assessment['outcome'] ??= 'no_further_action';
       assessment['updated_at'] = isoTime(t, 600);
     }
@@ -1548,12 +1560,13 @@ class Life {
     const r = this.r;
     const by = ep.alloc?.worker ?? null;
     const strategyId = r.uuid();
+    const agencies = r.pick(T.STRATEGY_AGENCIES);
     ep.rows.strategy_discussions.push({
       id: strategyId,
       episode_id: ep.id,
       person_id: this.child.id,
       held_on: isoDay(t),
-      agencies: r.pick(T.STRATEGY_AGENCIES),
+      agencies,
       decision: enquiry ? 'section47' : 'no_section47',
       reason: enquiry
         ? 'There is reasonable cause to suspect the child is suffering, or likely to suffer, significant harm.'
@@ -1561,6 +1574,7 @@ class Life {
       recorded_by: by,
       created_at: isoTime(t, 720),
     });
+    this.contributions(ep, strategyId, agencies, t);
     this.chronology(
       ep,
       t,
@@ -1600,15 +1614,22 @@ class Life {
       updated_at: isoTime(Math.min(done, this.R), 720),
     };
     ep.rows.section47_enquiries.push(s47Row);
+    if (done <= this.R) {
+      s47Row['findings'] = this.d.pick(T.S47_FINDINGS);
+      s47Row['outcome_recorded_by'] = by;
+    }
     if (!icpc) {
       const nfa = r.chance(P.s47NoIcpcNfa);
-      if (done <= this.R) s47Row['outcome'] = nfa ? 'no_further_action' : 'continue_child_in_need';
+      if (done <= this.R) {
+        s47Row['outcome'] = nfa ? 'no_further_action' : 'continue_child_in_need';
+        s47Row['continue_with'] = nfa ? null : 'child_in_need';
+      }
       return { next: nfa ? 'nfa' : 'cin', day: done, s47Id, conferenceId: null };
     }
     if (icpcDay > this.R) return { next: 'cp', day: icpcDay, s47Id, conferenceId: null };
     const plan = r.chance(P.cppPerIcpc);
     const conferenceId = r.uuid();
-    ep.rows.conferences.push({
+    const initial: Row = {
       id: conferenceId,
       episode_id: ep.id,
       person_id: this.child.id,
@@ -1622,7 +1643,11 @@ class Life {
       family_view: r.pick(T.REVIEW_FAMILY_VIEWS),
       participation: this.participation(icpcDay),
       created_at: isoTime(icpcDay, 780),
-    });
+    };
+    ep.rows.conferences.push(initial);
+    this.conferenceDetail(ep, initial, icpcDay, plan ? 'plan' : 'no_plan');
+    // A family group conference or family network meeting is offered at (almost) every initial conference.
+    if (this.d.chance(0.85)) this.familyMeeting(ep, icpcDay, conferenceId);
     this.chronology(
       ep,
       icpcDay,
@@ -1658,7 +1683,7 @@ class Life {
     if (end > this.eighteen) end = this.eighteen;
     // Review conferences: three months after the initial conference, then every six months.
     for (let day = t + 91; day < end && day <= this.R; day += 182) {
-      ep.rows.conferences.push({
+      const review: Row = {
         id: r.uuid(),
         episode_id: ep.id,
         person_id: this.child.id,
@@ -1672,8 +1697,11 @@ class Life {
         family_view: r.pick(T.REVIEW_FAMILY_VIEWS),
         participation: this.participation(day),
         created_at: isoTime(day, 780),
-      });
+      };
+      ep.rows.conferences.push(review);
+      this.conferenceDetail(ep, review, day, 'continue');
     }
+    this.coreGroups(ep, plan, t, end);
     if (r.chance(0.08)) plan['latest_category'] = r.weighted(CPP_CATEGORIES);
     if (end > this.R) {
       plan['next_review_on'] = isoDay(this.R + 1 + r.int(150));
@@ -1993,6 +2021,9 @@ class Life {
     }
     const period = this.carePeriod(ep, t, end, ceased, how, route);
     const periodId = String(period['id']);
+    // Before an application to court for a care order, the family are offered a family network meeting.
+    if ((how === 'cp' || how === 'cin') && legal[0]?.[0] === 'C1' && this.d.chance(0.8))
+      this.familyMeeting(ep, Math.max(ep.startedOn, t - 30 - this.d.int(60)), null);
     // Legal statuses in order, each ending when the next starts.
     const statuses = legal.filter(([, from]) => from <= R && from < Math.max(end, t + 1));
     statuses.forEach(([code, from], i) => {
@@ -2009,7 +2040,9 @@ class Life {
     this.placements(ep, periodId, t, end, age, route, adoption, legal);
     // Care plan and its statutory reviews.
     const plan = this.plan(ep, 'care', t, null);
-    this.careReviews(ep, plan, t, end);
+    period['care_plan_id'] = plan['id'];
+    this.careReviews(ep, plan, t, end, periodId, route);
+    this.educationPlans(ep, periodId, t, Math.min(end, R));
     if (end <= R) {
       plan['status'] = 'ended';
       plan['ended_on'] = isoDay(end);
@@ -2184,7 +2217,7 @@ class Life {
     const carer = kinship
       ? this.h.kin.find((k) => k.role === 'grandparent' || k.role === 'aunt_uncle')
       : undefined;
-    ep.rows.placements.push({
+    const row: Row = {
       id: r.uuid(),
       care_period_id: periodId,
       placement_type: type,
@@ -2197,7 +2230,9 @@ class Life {
       ended_on: to === null ? null : isoDay(to),
       change_reason: reason,
       created_at: isoTime(from, 960 + segment),
-    });
+    };
+    this.placementDetail(ep, row, type, provider, from, carer);
+    ep.rows.placements.push(row);
   }
 
   /** A postcode for a placement: inside or outside the authority, near or more than 20 miles from home. */
@@ -2235,13 +2270,41 @@ class Life {
     return best;
   }
 
-  careReviews(ep: Episode, plan: Row, t: Day, end: Day): void {
+  careReviews(ep: Episode, plan: Row, t: Day, end: Day, periodId: string, route: Route): void {
     const r = this.r;
+    const d = this.d;
     let day = plusWorkingDays(t, 20);
     let gap = 91;
+    let sequence = 1;
+    let previous: string | null = null;
+    // How likely going home is considered at each review, by the route through care.
+    const homeLikely =
+      route === 'rehab'
+        ? 0.85
+        : route === 'remand'
+          ? 0.6
+          : route === 'uasc'
+            ? 0
+            : route === 'sgo'
+              ? 0.1
+              : 0.06;
     while (day < end && day <= this.R) {
+      const id = r.uuid();
+      const considered = d.chance(homeLikely);
+      ep.rows.care_reviews.push({
+        plan_review_id: id,
+        care_period_id: periodId,
+        sequence,
+        due_on: reviewDueOn(isoDay(t), sequence, previous),
+        return_home_considered: considered,
+        return_home_steps: d.pick(T.RETURN_HOME_STEPS[considered ? 'considered' : 'not_considered']),
+        return_home_family_view: this.child.uasc ? null : d.pick(T.RETURN_HOME_FAMILY_VIEWS),
+        created_at: isoTime(day, 900),
+      });
+      previous = isoDay(day);
+      sequence += 1;
       ep.rows.plan_reviews.push({
-        id: r.uuid(),
+        id,
         plan_id: plan['id'],
         reviewed_on: isoDay(day),
         family_view: r.pick(T.REVIEW_FAMILY_VIEWS),
@@ -2285,6 +2348,266 @@ class Life {
     }
   }
 
+  // ------------------------------------------------------------------------------- detail (0008, 0009)
+  // Everything below draws only from `this.d`, the child's detail stream.
+
+  /** A fictional professional's or carer's name. */
+  someone(pool: NamePool = 'british'): string {
+    const d = this.d;
+    const names = NAME_POOLS[pool];
+    return `${d.pick(d.chance(0.5) ? names.female : names.male)} ${d.pick(names.family)}`;
+  }
+
+  /** What each agency said at a strategy discussion, in the order they spoke. */
+  contributions(ep: Episode, strategyId: string, agencies: readonly string[], t: Day): void {
+    const d = this.d;
+    agencies.forEach((name, i) => {
+      const agency =
+        name === 'police'
+          ? 'police'
+          : name === 'health'
+            ? 'health'
+            : name === 'education'
+              ? 'education'
+              : 'childrens_social_care';
+      const voice = T.STRATEGY_VOICES[agency];
+      ep.rows.strategy_discussion_contributions.push({
+        id: d.uuid(),
+        strategy_discussion_id: strategyId,
+        position: i + 1,
+        agency,
+        organisation:
+          agency === 'education'
+            ? `${this.h.address.town} school`
+            : agency === 'childrens_social_care'
+              ? `${this.ctx.laName} children’s social care`
+              : voice.organisation,
+        person_name: this.someone(),
+        person_role: voice.role,
+        said: d.pick(voice.said),
+        created_at: isoTime(t, 720),
+      });
+    });
+  }
+
+  /**
+   * What 0008 records about a held conference: the report shared with the parents (mostly at least
+   * three working days before, some late, a few not at all), an advocate offered and taken up, the
+   * child's view, the reasons, the next review, and who was invited and came.
+   */
+  conferenceDetail(ep: Episode, row: Row, day: Day, decision: 'plan' | 'no_plan' | 'continue'): void {
+    const d = this.d;
+    const due = dayOf(reportDueBy(isoDay(day)));
+    const u = d.next();
+    const shared = u < 0.8 ? due - d.int(5) : u < 0.96 ? Math.min(day, due + 1 + d.int(3)) : null;
+    row['report_shared_on'] = shared === null ? null : isoDay(shared);
+    row['report_shared_how'] =
+      shared === null ? null : d.weighted({ in_person: 45, email: 28, post: 10, phone: 14, other: 3 });
+    row['report_shared_note'] = shared !== null && d.chance(0.15) ? d.pick(T.REPORT_SHARED_NOTES) : null;
+    const offered = d.chance(0.85);
+    const takenUp = offered ? d.chance(0.4) : null;
+    row['advocate_offered'] = offered;
+    row['advocate_taken_up'] = takenUp;
+    row['advocate_note'] =
+      offered && d.chance(0.3) ? d.pick(T.ADVOCATE_NOTES[takenUp ? 'taken_up' : 'declined']) : null;
+    row['child_view'] =
+      this.age(day) >= 4 && row['participation'] !== 'PN0' && d.chance(0.8)
+        ? d.pick(T.REVIEW_CHILD_VIEWS)
+        : null;
+    row['decision_reason'] = d.pick(T.CONFERENCE_REASONS[decision]);
+    row['next_review_on'] =
+      decision === 'no_plan' ? null : addMonths(isoDay(day), decision === 'plan' ? 3 : 6);
+    const language = this.h.mother.language;
+    row['others_attending'] =
+      language !== 'English' && d.chance(0.6)
+        ? `An interpreter (${language})`
+        : d.chance(0.05)
+          ? 'A student social worker'
+          : null;
+    row['recorded_by'] = ep.alloc?.worker ?? null;
+    this.participants(ep, { conference_id: String(row['id']), core_group_id: null }, day, takenUp === true);
+  }
+
+  /**
+   * Who was invited to a conference (and whether they came), or who came to a core group: the
+   * parents, the young person from 12, an advocate, and the professionals around the child.
+   */
+  participants(
+    ep: Episode,
+    meeting: { conference_id: string | null; core_group_id: string | null },
+    day: Day,
+    advocate: boolean,
+  ): void {
+    const d = this.d;
+    const age = this.age(day);
+    const core = meeting.core_group_id !== null;
+    const invited: [name: string, role: string, kind: string, comes: number][] = [];
+    const { mother, fathers } = this.h;
+    if (mother !== this.child) invited.push([`${mother.given} ${mother.family}`, 'Mum', 'parent', 0.88]);
+    const father = this.child.fatherIndex >= 0 ? fathers[this.child.fatherIndex] : null;
+    if (father) invited.push([`${father.given} ${father.family}`, 'Dad', 'parent', 0.55]);
+    if (age >= 12)
+      invited.push([`${this.child.given} ${this.child.family}`, 'The young person', 'child', 0.45]);
+    if (advocate) invited.push([this.someone(), 'Parents’ advocate', 'supporter', 0.95]);
+    invited.push([this.someone(), 'Social worker', 'professional', 1]);
+    if (!core && d.chance(0.7)) invited.push([this.someone(), 'Police officer', 'professional', 0.8]);
+    invited.push([this.someone(), age < 5 ? 'Health visitor' : 'School nurse', 'professional', 0.8]);
+    if (age >= 4)
+      invited.push([this.someone(), age < 11 ? 'Class teacher' : 'Head of year', 'professional', 0.85]);
+    let position = 0;
+    for (const [name, role, kind, comes] of invited) {
+      const attended = d.chance(comes);
+      // A core group records only who came.
+      if (core && !attended) continue;
+      position += 1;
+      ep.rows.meeting_participants.push({
+        id: d.uuid(),
+        ...meeting,
+        position,
+        name,
+        role,
+        kind,
+        invited: true,
+        attended,
+        created_at: isoTime(day, core ? 1000 : 780),
+      });
+    }
+  }
+
+  /** Core group meetings of a child protection plan: the first within 10 working days, then every six weeks or so. */
+  coreGroups(ep: Episode, plan: Row, start: Day, end: Day): void {
+    const d = this.d;
+    let day = plusWorkingDays(start, 5 + d.int(6));
+    while (day < end && day <= this.R) {
+      const next = day + 42 + d.between(-7, 7);
+      const id = d.uuid();
+      ep.rows.core_group_meetings.push({
+        id,
+        plan_id: plan['id'],
+        episode_id: ep.id,
+        held_on: isoDay(day),
+        family_view: d.pick(T.REVIEW_FAMILY_VIEWS),
+        progress: d.pick(T.CORE_GROUP_PROGRESS),
+        next_meeting_on: next < end ? isoDay(next) : null,
+        others_attending: null,
+        recorded_by: ep.alloc?.worker ?? null,
+        created_at: isoTime(day, 1000),
+      });
+      this.participants(ep, { conference_id: null, core_group_id: id }, day, false);
+      day = next;
+    }
+  }
+
+  /** A family group conference or family network meeting offered on `offered`: accepted or declined, perhaps held. */
+  familyMeeting(ep: Episode, offered: Day, conferenceId: string | null): void {
+    const d = this.d;
+    if (offered > this.R) return;
+    const answered = offered + 3 + d.int(14);
+    let response: 'accepted' | 'declined' | null = null;
+    let held: Day | null = null;
+    if (answered <= this.R && d.chance(0.92)) {
+      response = d.chance(0.6) ? 'accepted' : 'declined';
+      const on = offered + 21 + d.int(42);
+      if (response === 'accepted' && on <= this.R && d.chance(0.85)) held = on;
+    }
+    const changed = held ?? (response ? answered : offered);
+    ep.rows.family_network_meetings.push({
+      id: d.uuid(),
+      episode_id: ep.id,
+      conference_id: conferenceId,
+      offered_on: isoDay(offered),
+      response,
+      declined_reason: response === 'declined' ? d.pick(T.FAMILY_MEETING_DECLINED) : null,
+      held_on: held === null ? null : isoDay(held),
+      family_plan: held === null ? null : d.pick(T.FAMILY_PLANS),
+      recorded_by: ep.alloc?.worker ?? null,
+      created_at: isoTime(offered, 800),
+      updated_at: isoTime(changed, 800),
+    });
+  }
+
+  /** Personal education plans, once a term, for a child of school age in care from `from` to `to`. */
+  educationPlans(ep: Episode, periodId: string, from: Day, to: Day): void {
+    const d = this.d;
+    const first = Number(isoDay(from).slice(0, 4)) - 1;
+    const last = Number(isoDay(to).slice(0, 4));
+    for (let year = first; year <= last; year += 1) {
+      for (const term of [
+        `${String(year)}-09-08`,
+        `${String(year + 1)}-01-08`,
+        `${String(year + 1)}-04-20`,
+      ]) {
+        const day = dayOf(term) + d.int(50);
+        if (day < from + 10 || day >= to || day > this.R || this.age(day) < 4) continue;
+        ep.rows.personal_education_plans.push({
+          id: d.uuid(),
+          person_id: this.child.id,
+          care_period_id: periodId,
+          held_on: isoDay(day),
+          note: d.chance(0.75) ? d.pick(T.PEP_NOTES) : null,
+          recorded_by: ep.alloc?.worker ?? null,
+          created_at: isoTime(day, 960),
+        });
+      }
+    }
+  }
+
+  /**
+   * A placement's address (kept from the birth family when hidden), carer's name, weekly cost
+   * (rising about 5% a year to today's prices), brothers and sisters placed together, and why the
+   * child moved on.
+   */
+  placementDetail(
+    ep: Episode,
+    row: Row,
+    type: string,
+    provider: string | null,
+    from: Day,
+    carer?: Member,
+  ): void {
+    const d = this.d;
+    const kinship = type === 'U1' || type === 'U2' || type === 'U3';
+    row['address'] =
+      row['address_hidden_from_family'] === true || kinship ? streetAddress(() => d.next()) : null;
+    const pool: NamePool = d.chance(0.7) ? 'british' : this.child.pool;
+    const couple = () => {
+      const names = NAME_POOLS[pool];
+      return d.chance(0.7)
+        ? `${d.pick(names.female)} and ${d.pick(d.chance(0.85) ? names.male : names.female)} ${d.pick(names.family)}`
+        : `${d.pick(d.chance(0.8) ? names.female : names.male)} ${d.pick(names.family)}`;
+    };
+    row['carer_name'] = kinship
+      ? carer
+        ? `${carer.given} ${carer.family}`
+        : `${d.pick(NAME_POOLS[this.child.pool].female)} ${this.h.mother.family}`
+      : type === 'P1'
+        ? this.child.uasc
+          ? null
+          : `${this.h.mother.given} ${this.h.mother.family}`
+        : /^U[4-6]$/.test(type) || type.startsWith('A')
+          ? couple()
+          : type === 'K2' || type === 'R1' || type === 'R3' || type === 'S1'
+            ? d.pick(T.CHILDRENS_HOMES)
+            : null;
+    const base = weeklyCostPounds(type, provider);
+    row['weekly_cost_pence'] =
+      base === null
+        ? null
+        : Math.round(base * d.uniform(0.85, 1.15) * Math.pow(1.05, (from - this.R) / DAYS_PER_YEAR)) * 100;
+    const brothersAndSisters = this.h.members.filter((m) => m.role === 'child').length > 1;
+    row['with_siblings'] =
+      !brothersAndSisters || this.child.uasc
+        ? 'not_applicable'
+        : d.weighted(
+            type.startsWith('K') || type.startsWith('R') || type === 'S1'
+              ? { all: 5, some: 5, none: 60, not_applicable: 30 }
+              : { all: 35, some: 15, none: 30, not_applicable: 20 },
+          );
+    const reason = row['change_reason'];
+    row['change_note'] = typeof reason === 'string' ? (T.PLACEMENT_CHANGE_NOTES[reason] ?? null) : null;
+    row['recorded_by'] = ep.alloc?.worker ?? null;
+  }
+
   // ------------------------------------------------------------------------------- leaving care
 
   leavingCare(ep: Episode, eighteen: Day, careStart: Day): Day {
@@ -2297,6 +2620,16 @@ class Life {
     const closeAt = birthday(this.child.dob, r.chance(0.7) ? 21 : 25) - r.int(60);
     const pathwayStart = Math.max(birthday(this.child.dob, 16), careStart + 91);
     const pathway = this.plan(ep, 'pathway', Math.min(pathwayStart, eighteen), null);
+    // Staying put: some young people in foster care at 18 stay on with their foster carers.
+    const lastPlacement = ep.rows.placements.at(-1)?.['placement_type'];
+    const lastType = typeof lastPlacement === 'string' ? lastPlacement : '';
+    let stayFrom: Day | null = null;
+    let stayUntil: Day | null = null;
+    if (/^U[1-6]$/.test(lastType) && this.d.chance(0.55)) {
+      stayFrom = eighteen;
+      const until = Math.min(eighteen + this.d.between(120, 1000), birthday(this.child.dob, 21) - 1, closeAt);
+      stayUntil = until <= R ? Math.max(until, eighteen) : null;
+    }
     ep.rows.care_leavers.push({
       id: r.uuid(),
       person_id: this.child.id,
@@ -2304,6 +2637,8 @@ class Life {
       eligibility: 'former_relevant',
       personal_adviser_user_id: ep.alloc?.worker ?? null,
       pathway_plan_reviewed_on: isoDay(Math.min(R, closeAt, eighteen + 182 * (1 + r.int(4)))),
+      staying_put_from: stayFrom === null ? null : isoDay(stayFrom),
+      staying_put_until: stayUntil === null ? null : isoDay(stayUntil),
       created_at: isoTime(eighteen, 600),
       updated_at: isoTime(Math.min(R, closeAt), 600),
     });
@@ -2418,6 +2753,20 @@ function nextPlacement(r: Rng, age: number, previous: string, route: string): st
       Z11: 2,
     });
   return r.weighted({ U4: 24, U6: 23, K3: 30, K2: 17, K1: 1, Z11: 5 });
+}
+
+/** The weekly cost of a placement at today's prices, in pounds (none for adoption and other types). */
+function weeklyCostPounds(type: string, provider: string | null): number | null {
+  if (type === 'P1') return 0;
+  if (type === 'U1' || type === 'U2' || type === 'U3') return 250;
+  if (type === 'U4' || type === 'U5' || type === 'U6') return provider === 'PR1' ? 450 : 900;
+  if (type === 'K2') return provider === 'PR1' ? 4200 : provider === 'PR5' ? 5000 : 5500;
+  if (type === 'K1') return 8000;
+  if (type === 'K3') return provider === 'PR1' ? 700 : 1300;
+  if (type === 'R1') return 4500;
+  if (type === 'R3') return 3500;
+  if (type === 'S1') return 4800;
+  return null;
 }
 
 /** Provider (SSDA903 PLACE_PROVIDER) for a placement type. */

@@ -215,3 +215,182 @@ export const VOLUNTARY_PROVIDERS: readonly string[] = [
   'St Anne’s Children’s Charity',
   'Pathways Adoption',
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Child protection (0008): strategy discussions, conferences, core groups, family network meetings
+
+/** Who speaks for each agency at a strategy discussion, and what they might say. */
+export const STRATEGY_VOICES: Readonly<
+  Record<
+    'police' | 'health' | 'education' | 'childrens_social_care',
+    { organisation: string; role: string; said: readonly string[] }
+  >
+> = {
+  police: {
+    organisation: 'Police',
+    role: 'Detective constable, child abuse investigation team',
+    said: [
+      'Police were called to the home twice this year; both times the children were present.',
+      'There are no police records for the adults in the household.',
+      'Dad has a caution for assault from four years ago.',
+      'Police will speak to the child with a social worker, by video interview if they agree.',
+      'A neighbour reported shouting and a child crying late at night last week.',
+    ],
+  },
+  health: {
+    organisation: 'Community health services',
+    role: 'Named nurse for safeguarding',
+    said: [
+      'The child has missed their last two health appointments.',
+      'The health visitor saw the baby last month and had no worries about weight or care.',
+      'The GP has seen Mum about her low mood; she is on a waiting list for talking therapy.',
+      'A medical will be arranged to look at the bruising.',
+      'The child’s immunisations are up to date.',
+    ],
+  },
+  education: {
+    organisation: 'School',
+    role: 'Designated safeguarding lead',
+    said: [
+      'Attendance has dropped to 78% this term, with several late arrivals.',
+      'The child told their teacher they did not want to go home.',
+      'The child has come to school hungry most mornings this month.',
+      'School have no worries about how the child presents; they are settled in class.',
+      'The child was withdrawn and tearful in class this week.',
+    ],
+  },
+  childrens_social_care: {
+    organisation: 'Children’s social care',
+    role: 'Social worker',
+    said: [
+      'The family have had family help before; it ended when things improved.',
+      'I visited today and saw the child alone; they said they felt safe at home.',
+      'Mum agreed the children can stay with their grandmother while we find out more.',
+      'This is the first time the family have come to our attention.',
+      'The child has a previous child protection plan for neglect.',
+    ],
+  },
+};
+
+export const REPORT_SHARED_NOTES: readonly string[] = [
+  'Read through with Mum at home; she asked for some words to be changed.',
+  'Dad asked for a copy in large print.',
+  'An interpreter helped read it through.',
+  'Sent by email as the parents asked.',
+];
+
+export const CONFERENCE_REASONS: Readonly<Record<'plan' | 'no_plan' | 'continue', readonly string[]>> = {
+  plan: [
+    'The child is likely to suffer significant harm without a plan; the family agree they need help to keep the child safe.',
+    'Repeated incidents at home have harmed the child and the worries are not yet reduced.',
+    'The child’s basic needs are not being met and earlier help has not changed things.',
+  ],
+  no_plan: [
+    'The family have acted to keep the child safe; help can continue as a child in need.',
+    'The worries were not borne out by the enquiry; the family will get support if they want it.',
+    'The risk is reduced now the adult of concern has left the home.',
+  ],
+  continue: [
+    'Some progress, but the worries that led to the plan are still there.',
+    'The family are working with the plan; more time is needed to be sure changes last.',
+    'Things have improved but there was another incident this month.',
+  ],
+};
+
+export const ADVOCATE_NOTES: Readonly<Record<'taken_up' | 'declined', readonly string[]>> = {
+  taken_up: [
+    'An advocate from the family rights service came with the parents.',
+    'Mum’s advocate helped her write down what she wanted to say.',
+  ],
+  declined: [
+    'Mum wanted her sister to come with her instead.',
+    'Dad said he would think about it.',
+    'The parents said they would rather speak for themselves.',
+  ],
+};
+
+export const CORE_GROUP_PROGRESS: readonly string[] = [
+  'The children are going to school every day and the home is tidier.',
+  'Mum has started the parenting course and went to every session so far.',
+  'No new incidents since the last meeting.',
+  'Appointments are being kept; the baby is gaining weight.',
+  'Some things have slipped: two missed visits and attendance down again.',
+  'Dad has moved out and has supervised contact at the family centre.',
+];
+
+export const FAMILY_MEETING_DECLINED: readonly string[] = [
+  'The family did not want wider family to know about the worries.',
+  'Mum said there is no one in the family she could ask.',
+  'The parents said they would rather work with the social worker only.',
+];
+
+export const FAMILY_PLANS: readonly string[] = [
+  'Grandma will have the children two nights a week and take them to school.',
+  'Aunt will be there at bedtimes while Mum is unwell, and the family will meet again in a month.',
+  'Uncle will drive the children to school and the family will check in every Sunday.',
+  'The children’s grandparents will be the first people Mum calls if things get difficult.',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Children in care (0009): reviews, returning home, education, placements
+
+export const RETURN_HOME_STEPS: Readonly<Record<'considered' | 'not_considered', readonly string[]>> = {
+  considered: [
+    'Mum to finish the parenting programme; overnight stays at home to build up over the next month.',
+    'Contact to move to weekends at home; a family help worker to visit after the child returns.',
+    'Dad to keep working with the drug service and show three months of clear tests.',
+  ],
+  not_considered: [
+    'The court has decided the child will not return home; the plan is long-term fostering.',
+    'The plan is adoption; contact with the birth family continues by letter.',
+    'The child is settled with their carers and says they want to stay.',
+    'The worries at home have not changed; this will be looked at again at the next review.',
+  ],
+};
+
+export const RETURN_HOME_FAMILY_VIEWS: readonly string[] = [
+  'Mum wants the child home as soon as possible and agrees with the steps.',
+  'The parents think the child should be home now and do not agree with the plan.',
+  'Dad agrees the child is settled where they are and wants more contact.',
+  'The family did not come to the review; the social worker will share the plan with them.',
+];
+
+export const PEP_NOTES: readonly string[] = [
+  'Settled in class; extra reading support agreed from the pupil premium plus.',
+  'Attendance 96% this term; the child wants to join the football club.',
+  'Struggling with maths; one-to-one tutoring to start next half-term.',
+  'Moved school after the placement change; a buddy arranged for the first weeks.',
+  'Targets met; the child is proud of their science project.',
+  'Exam year: revision sessions and a careers interview arranged.',
+];
+
+export const CHILDRENS_HOMES: readonly string[] = [
+  'Larch House',
+  'The Willows',
+  'Beacon View',
+  'Hawthorn Lodge',
+  'Maple Court',
+  'Riverside House',
+];
+
+/** Why a child moved, beside the SSDA903 reason for the change of placement. */
+export const PLACEMENT_CHANGE_NOTES: Readonly<Record<string, string>> = {
+  CARPL: 'Moved to the placement in the care plan.',
+  OTHER: 'Moved for another reason agreed with the child.',
+  CREQB: 'The carers asked for the child to move because of the child’s behaviour.',
+  CREQO: 'The carers asked for the child to move for reasons of their own.',
+  CHILD: 'The child asked to move.',
+  LAREQ: 'The council decided the child should move.',
+  CLOSE: 'The home closed.',
+  STAND: 'The placement was no longer up to standard.',
+  ALLEG: 'The child moved while an allegation against the carers was looked into.',
+  APPRR: 'The carers’ approval was reviewed.',
+};
+
+export const S47_FINDINGS: readonly string[] = [
+  'The child was seen alone and said they felt safe; the injury has an innocent explanation.',
+  'The worries were confirmed: the child has been left alone at night and there is little food at home.',
+  'The child described shouting and hitting at home; Mum agrees things must change.',
+  'Medical found the bruising consistent with the account given; the family need help with routines.',
+  'The home conditions are very poor; the parents want help and have started to make changes.',
+];

@@ -63,10 +63,20 @@ export async function verifyAuditChain(db: Executor): Promise<AuditVerification>
     const expectedPrevSeq = seq === 1 ? null : seq - 1;
     const previousSeq = row.previous_seq;
     if (previousSeq !== expectedPrevSeq) {
-      return { ok: false, rows: result.rows.length, firstBrokenSeq: seq, problem: 'a row is missing before this one' };
+      return {
+        ok: false,
+        rows: result.rows.length,
+        firstBrokenSeq: seq,
+        problem: 'a row is missing before this one',
+      };
     }
     if (row.expected_hash !== row.row_hash) {
-      return { ok: false, rows: result.rows.length, firstBrokenSeq: seq, problem: 'the row does not match its hash' };
+      return {
+        ok: false,
+        rows: result.rows.length,
+        firstBrokenSeq: seq,
+        problem: 'the row does not match its hash',
+      };
     }
     const expectedPrev = row.previous_row_hash ?? '0'.repeat(64);
     if (row.prev_hash !== expectedPrev) {
@@ -80,4 +90,60 @@ export async function verifyAuditChain(db: Executor): Promise<AuditVerification>
     head = row.row_hash;
   }
   return { ok: true, rows: result.rows.length, head };
+}
+
+type Pending = { entry: AuditEntry; resolve: () => void; reject: (error: unknown) => void };
+
+/**
+ * Views, committed together. Every audit row takes the chain's lock until its transaction commits, so
+ * a view written inside the read's transaction holds that lock across a round trip to Node: under load
+ * the views queue behind one another. Views are instead appended by one statement per batch (its own
+ * transaction, so the lock is held only while PostgreSQL inserts and commits); a view that arrives while
+ * a batch is being written joins the next. The caller awaits the commit of its batch before it shows
+ * anything, so a record is never shown without its audit row.
+ */
+class ViewWriter {
+  private pending: Pending[] = [];
+  private writing = false;
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
+
+  add(entry: AuditEntry): Promise<void> {
+    const written = new Promise<void>((resolve, reject) => this.pending.push({ entry, resolve, reject }));
+    if (!this.writing) void this.drain();
+    return written;
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 500);
+      try {
+        await recordAudit(this.db, ...batch.map((p) => p.entry));
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+}
+
+const viewWriters = new WeakMap<Kysely<Database>, ViewWriter>();
+
+/**
+ * Records a view (reading a record changes nothing, so its audit row need not share a transaction):
+ * resolves once the row is committed. Inside a transaction the row is written in that transaction.
+ */
+export async function recordView(db: Executor, entry: AuditEntry): Promise<void> {
+  if (db.isTransaction) return recordAudit(db, entry);
+  let writer = viewWriters.get(db);
+  if (!writer) {
+    writer = new ViewWriter(db);
+    viewWriters.set(db, writer);
+  }
+  return writer.add(entry);
 }

@@ -4,6 +4,7 @@ import { cookieNames } from '../plugins/session.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { assessmentRoutes } from './assessments/routes.ts';
 import { breakGlassRoutes } from './break-glass/routes.ts';
+import { careRoutes } from './care/routes.ts';
 import { childrenRoutes } from './children/routes.ts';
 import { familyMapRoutes } from './family-map/routes.ts';
 import { frontDoorRoutes } from './front-door/routes.ts';
@@ -12,6 +13,7 @@ import { staffGuard } from './guard.ts';
 import { helpRoutes } from './help/routes.ts';
 import { homeRoutes } from './home/routes.ts';
 import { planRoutes } from './plans/routes.ts';
+import { protectionRoutes } from './protection/routes.ts';
 import { recordRoutes } from './record/routes.ts';
 import { restrictionRoutes } from './restrictions/routes.ts';
 import { searchRoutes } from './search/routes.ts';
@@ -38,4 +40,6 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(frontDoorRoutes, { deps });
   await app.register(recordRoutes, { deps });
   await app.register(helpRoutes, { deps });
+  await app.register(careRoutes, { deps });
+  await app.register(protectionRoutes, { deps });
 }

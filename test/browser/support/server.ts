@@ -1,9 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A stopped server's data folder with the demo seeded (global-setup.ts), copied for each test file. */
+    hearthTemplate: string | undefined;
+  }
+}
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /**
@@ -36,18 +44,48 @@ export type HearthServer = {
 };
 
 /**
- * Starts the real server (`node src/main.ts`) as a child process, as a newcomer would run it, on a
- * fresh embedded database with the demo data, and waits until /health answers 200.
- * One per test file: start-up (migrations and demo seeding on PGlite) takes several seconds.
+ * Starts the real server (`node src/main.ts`) as a child process, as a newcomer would run it, on its
+ * own embedded database with the demo data, and waits until /health answers 200. One per test file.
+ * The first start of a run (migrations, geography and the demo council's generated population) takes
+ * tens of seconds, so global-setup.ts does it once into a template folder: each test file's server
+ * starts on a copy of it (a PGlite folder may be copied while no server has it open).
  */
 export async function startServer(): Promise<HearthServer> {
+  return startWith(templateFolder());
+}
+
+function templateFolder(): string | undefined {
+  try {
+    return inject('hearthTemplate');
+  } catch {
+    return undefined; // Outside a vitest worker (global setup itself): start from an empty folder.
+  }
+}
+
+/**
+ * For global-setup.ts: starts a server on an empty folder (first start: everything is seeded), stops
+ * it, and keeps the folder. Returns the folder and how long the first start took.
+ */
+export async function seedTemplate(): Promise<{ dataDir: string; seconds: number; output: string }> {
+  const started = performance.now();
+  const server = await startWith(undefined, { keepData: true });
+  const seconds = (performance.now() - started) / 1000;
+  const output = server.output();
+  await server.stop();
+  return { dataDir: server.dataDir, seconds, output };
+}
+
+async function startWith(
+  template: string | undefined,
+  options: { keepData?: boolean } = {},
+): Promise<HearthServer & { dataDir: string }> {
   const tried = new Set<number>();
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort(tried);
     tried.add(port);
     try {
-      return await startOn(port);
+      return await startOn(port, template, options.keepData ?? false);
     } catch (error) {
       lastError = error;
       // Another process may have taken the port between our check and the server's listen.
@@ -59,8 +97,13 @@ export async function startServer(): Promise<HearthServer> {
 
 class PortTakenError extends Error {}
 
-async function startOn(port: number): Promise<HearthServer> {
+async function startOn(
+  port: number,
+  template: string | undefined,
+  keepData: boolean,
+): Promise<HearthServer & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-browser-'));
+  if (template) await cp(template, dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {};
   // Only the settings this test means: nothing from the developer's own environment (a DATABASE_URL,
   // OIDC settings or a production NODE_ENV would change what is being tested).
@@ -100,7 +143,7 @@ async function startOn(port: number): Promise<HearthServer> {
     stopped = true;
     await terminate(child, exited);
     process.removeListener('exit', killOnExit);
-    await rm(dataDir, { recursive: true, force: true });
+    if (!keepData) await rm(dataDir, { recursive: true, force: true });
   };
 
   const url = `http://127.0.0.1:${port}`;
@@ -114,6 +157,7 @@ async function startOn(port: number): Promise<HearthServer> {
   return {
     url,
     port,
+    dataDir,
     output: () => output,
     serverErrors: () =>
       output.split('\n').filter((line) => {
