@@ -94,10 +94,10 @@ type Prepared = {
   openChildren: number;
   trayTasks: number;
   chronology: number;
-  /** A looked-after child in the worker's team (the care page), when there is one. */
-  careChildId: string | undefined;
-  /** A conference of a child on a protection plan in the worker's team, when there is one. */
-  conference: { childId: string; id: string } | undefined;
+  /** A looked-after child and their worker (the care page), when there is one. */
+  care: { childId: string; worker: { email: string; name: string } } | undefined;
+  /** A conference of a child on a protection plan and the child's worker, when there is one. */
+  conference: { childId: string; id: string; worker: { email: string; name: string } } | undefined;
 };
 
 type Generated = { organisationId: string; children: number; rows: number; seconds: number };
@@ -193,18 +193,28 @@ async function prepare(): Promise<Prepared> {
       FROM allocations a JOIN help_episodes e ON e.person_id = a.person_id AND e.closed_on IS NULL
       WHERE a.ended_at IS NULL AND a.worker_user_id = ${chosen.id}
       ORDER BY 2 DESC, 1 LIMIT 1`.execute(handle.db);
-    // A looked-after child and a conference in the worker's team, for the care and conference pages.
-    const inTeam = sql`a.ended_at IS NULL AND a.team_id IN (SELECT team_id FROM team_memberships WHERE user_id = ${chosen.id})`;
-    const care = await sql<{ id: string }>`
-      SELECT a.person_id AS id FROM allocations a
+    // The looked-after child with most placements and the latest conference of a child on a protection
+    // plan, each opened by their own allocated worker (a practitioner's scope is their team).
+    const care = await sql<{ id: string; worker: string; email: string; display_name: string }>`
+      SELECT a.person_id AS id, u.id AS worker, u.email, u.display_name FROM allocations a
+      JOIN users u ON u.id = a.worker_user_id
       JOIN help_episodes e ON e.person_id = a.person_id AND e.closed_on IS NULL AND e.status = 'looked_after'
-      WHERE ${inTeam} ORDER BY (SELECT count(*) FROM placements p JOIN care_periods c ON c.id = p.care_period_id
+      WHERE a.ended_at IS NULL AND u.organisation_id = ${summary.organisationId}
+      ORDER BY (SELECT count(*) FROM placements p JOIN care_periods c ON c.id = p.care_period_id
         WHERE c.person_id = a.person_id) DESC, 1 LIMIT 1`.execute(handle.db);
-    const conference = await sql<{ person_id: string; id: string }>`
-      SELECT c.person_id, c.id FROM conferences c
+    const conference = await sql<{
+      person_id: string;
+      id: string;
+      worker: string;
+      email: string;
+      display_name: string;
+    }>`
+      SELECT c.person_id, c.id, u.id AS worker, u.email, u.display_name FROM conferences c
       JOIN help_episodes e ON e.id = c.episode_id AND e.closed_on IS NULL AND e.status = 'child_protection'
-      JOIN allocations a ON a.person_id = c.person_id
-      WHERE ${inTeam} ORDER BY c.held_on DESC, c.id LIMIT 1`.execute(handle.db);
+      JOIN allocations a ON a.person_id = c.person_id AND a.ended_at IS NULL
+      JOIN users u ON u.id = a.worker_user_id
+      WHERE u.organisation_id = ${summary.organisationId}
+      ORDER BY c.held_on DESC, c.id LIMIT 1`.execute(handle.db);
     const tray = await sql<{ n: string }>`
       SELECT count(*)::text AS n FROM tasks WHERE completed_at IS NULL AND assigned_user_id = ${chosen.id}`.execute(
       handle.db,
@@ -218,8 +228,14 @@ async function prepare(): Promise<Prepared> {
         totp_enrolled_at: new Date(),
         disabled_at: null,
       })
-      .where('id', '=', chosen.id)
+      .where('id', 'in', [
+        chosen.id,
+        ...care.rows.map((r) => r.worker),
+        ...conference.rows.map((r) => r.worker),
+      ])
       .execute();
+    const careRow = care.rows[0];
+    const conferenceRow = conference.rows[0];
     return {
       env,
       cleanUp: drop,
@@ -232,9 +248,15 @@ async function prepare(): Promise<Prepared> {
       openChildren: Number(chosen.children),
       trayTasks: Number(tray.rows[0]?.n ?? 0),
       chronology: Number(child.rows[0]?.entries ?? 0),
-      careChildId: care.rows[0]?.id,
-      conference: conference.rows[0]
-        ? { childId: conference.rows[0].person_id, id: conference.rows[0].id }
+      care: careRow
+        ? { childId: careRow.id, worker: { email: careRow.email, name: careRow.display_name } }
+        : undefined,
+      conference: conferenceRow
+        ? {
+            childId: conferenceRow.person_id,
+            id: conferenceRow.id,
+            worker: { email: conferenceRow.email, name: conferenceRow.display_name },
+          }
         : undefined,
     };
   } catch (error) {
@@ -332,12 +354,15 @@ async function main(): Promise<void> {
         cpuSeconds: hearthCpu,
       },
     ];
-    if (prepared.careChildId)
+    const cookieOf = async (worker: { email: string; name: string }) => ({
+      cookie: (await signIn(hearth.base, { ...worker, password: PASSWORD, totp: TOTP })).cookieHeader,
+    });
+    if (prepared.care)
       targets.push({
         key: 'care',
         label: 'GET /children/:id/care (a looked-after child, audited)',
-        url: `${hearth.base}/children/${prepared.careChildId}/care`,
-        headers: cookie,
+        url: `${hearth.base}/children/${prepared.care.childId}/care`,
+        headers: await cookieOf(prepared.care.worker),
         cpuSeconds: hearthCpu,
       });
     if (prepared.conference)
@@ -345,11 +370,11 @@ async function main(): Promise<void> {
         key: 'conf',
         label: 'GET /children/:id/protection/conferences/:id (audited)',
         url: `${hearth.base}/children/${prepared.conference.childId}/protection/conferences/${prepared.conference.id}`,
-        headers: cookie,
+        headers: await cookieOf(prepared.conference.worker),
         cpuSeconds: hearthCpu,
       });
-    if (!prepared.careChildId || !prepared.conference)
-      log('no looked-after child or no conference in the worker team: those pages are not measured');
+    if (!prepared.care || !prepared.conference)
+      log('no looked-after child or no conference: those pages are not measured');
     const summaries = await measure(targets, settings);
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     const section = [

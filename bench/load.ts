@@ -17,7 +17,7 @@ export type Target = {
    * machine, PostgreSQL), for the CPU each request costs: a figure that other load on a shared
    * machine barely changes, unlike requests per second.
    */
-  readonly cpuSeconds?: () => number;
+  readonly cpuSeconds?: () => ReadonlyMap<number, number>;
 };
 
 export type Run = {
@@ -164,9 +164,19 @@ export function resultsTable(summaries: readonly Summary[]): string {
   return rows.join('\n');
 }
 
-/** Cumulative CPU seconds (user + system) of the processes on this machine that `include` picks. */
-export function processCpuSeconds(include: (pid: number, command: string) => boolean): number {
-  let ticks = 0;
+/**
+ * CPU seconds used between two samples: each process's growth, counting a process that started in
+ * between from zero and leaving out one that ended (its last seconds are lost, never negative).
+ */
+function cpuDelta(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let seconds = 0;
+  for (const [pid, now] of after) seconds += Math.max(0, now - (before.get(pid) ?? 0));
+  return seconds;
+}
+
+/** Cumulative CPU seconds (user + system) of each process on this machine that `include` picks. */
+export function processCpuSeconds(include: (pid: number, command: string) => boolean): Map<number, number> {
+  const seconds = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -179,9 +189,10 @@ export function processCpuSeconds(include: (pid: number, command: string) => boo
     const command = stat.slice(stat.indexOf('(') + 1, close);
     if (!include(Number(entry), command)) continue;
     const fields = stat.slice(close + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    // utime and stime (fields 14 and 15 of stat), in ticks of USER_HZ (100 on Linux).
+    seconds.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
   }
-  return ticks / 100; // USER_HZ is 100 on Linux
+  return seconds;
 }
 
 /**
@@ -212,7 +223,7 @@ export async function measure(
       const run = await load(target, settings.seconds, settings.connections);
       const cpuAfter = target.cpuSeconds?.();
       if (cpuBefore !== undefined && cpuAfter !== undefined && run.requests > 0)
-        run.cpuMsPerRequest = ((cpuAfter - cpuBefore) * 1000) / run.requests;
+        run.cpuMsPerRequest = (cpuDelta(cpuBefore, cpuAfter) * 1000) / run.requests;
       runs.get(target.key)?.push(run);
       log(
         `round ${round + 1}/${settings.rounds} ${target.key.padEnd(6)} ${fmtInt(run.rps).padStart(7)} req/s  p50 ${fmtMs(run.p50)} ms  p99 ${fmtMs(run.p99)} ms` +

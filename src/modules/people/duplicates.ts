@@ -273,6 +273,9 @@ const SCORE_SQL = sql`(
  */
 export async function runDuplicateScan(db: Executor, organisationId: string): Promise<number> {
   await sql`DELETE FROM duplicate_pairs WHERE organisation_id = ${organisationId}`.execute(db);
+  // Fresh statistics: after a bulk load (a generated authority, an import) the planner would otherwise
+  // think people small and compare every pair (18,000 people: 128 s without, 0.13 s with).
+  await sql`ANALYZE people`.execute(db);
   // A batch job: room to hash in memory rather than spill to disk (this transaction only).
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   // Hash joins: the planner cannot estimate the expression keys and would sort a million rows twice per branch.

@@ -995,6 +995,8 @@ export async function generateAuthority(
   );
   await sql`UPDATE synthetic_runs SET households = ${households + uascCount}, children = ${childrenWritten}, people = ${people},
     rows = ${rows}, status = 'complete', finished_at = now() WHERE id = ${runId}`.execute(db);
+  // Statistics for the planner: without them, queries over the new rows plan as if the tables were empty.
+  await sql`ANALYZE`.execute(db);
   const summary: GenerateSummary = {
     laCode: o.laCode,
     laName: o.laName,
