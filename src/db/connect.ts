@@ -53,8 +53,8 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
       if (Number.isFinite(owner) && owner !== process.pid && processAlive(owner)) {
+        // eslint-disable-next-line preserve-caught-error -- the cause is another process, not this error
         throw new Error(
-          // eslint-disable-line preserve-caught-error -- the cause is another process, not this error
           `The data folder ${dataDir} is in use by another Hearth process (pid ${owner}). ` +
             'Stop it first: the embedded database must never be used by two processes at once.',
         );
