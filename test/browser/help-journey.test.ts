@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { demoAccount } from './support/accounts.ts';
 import type { HearthPage } from './support/hearth-page.ts';
 import { browserSuite } from './support/suite.ts';
-import { choose, fill, fillDate, mainText, today } from './support/forms.ts';
+import { choose, fill, fillDate, mainText, openDecision, sentRequest, today } from './support/forms.ts';
 
 /**
  * One continuous record of help, in a browser, with axe-core on every page (verifyOnPage): a school's
@@ -78,20 +78,14 @@ describe('one continuous record of help in a browser', () => {
         await sam.clickButton('Send request');
         expect(sam.path()).toMatch(/^\/front-door\/requests\/[0-9a-f-]{36}\?done=/);
         await sam.verifyOnPage({ title: 'Request for help' });
-        const requestPath = sam.path().split('?')[0] ?? '';
-        const childHref = await sam.page.locator(`main a[href^="/children/"]`).first().getAttribute('href');
-        const childId = /\/children\/([0-9a-f-]{36})/.exec(childHref ?? '')?.[1] ?? '';
-        expect(childId).not.toBe('');
+        const { requestPath, childId } = await sentRequest(sam);
         expect(await chronology(sam, childId)).toContain('A request for help came from');
 
         // The manager sees it waiting at the front door and decides on an assessment.
         await priya.goto('/front-door');
         await priya.verifyOnPage({ title: 'Front door' });
         expect(await mainText(priya)).toContain(name);
-        await priya.goto(requestPath);
-        await priya.verifyOnPage({ title: 'Request for help' });
-        await priya.clickButton('Decide on this request');
-        await priya.verifyOnPage({ title: 'Decide on a request for help' });
+        await openDecision(priya, requestPath);
         await fillDecision(priya);
         await priya.clickButton('Record the decision');
         expect(priya.path()).toBe(`${requestPath}?done=decided`);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { demoAccount } from './support/accounts.ts';
 import type { HearthPage } from './support/hearth-page.ts';
 import { browserSuite } from './support/suite.ts';
-import { choose, fill, fillDate, mainText, today } from './support/forms.ts';
+import { choose, fill, fillDate, mainText, openDecision, sentRequest, today } from './support/forms.ts';
 
 /**
  * Child protection in a browser, with axe-core on every page (verifyOnPage): a police request for
@@ -61,17 +61,11 @@ describe('child protection with the family, in a browser', () => {
         await choose(sam, 'primaryNeed', 'N1');
         await sam.clickButton('Send request');
         await sam.verifyOnPage({ title: 'Request for help' });
-        const requestPath = sam.path().split('?')[0] ?? '';
-        const childHref = await sam.page.locator(`main a[href^="/children/"]`).first().getAttribute('href');
-        const childId = /\/children\/([0-9a-f-]{36})/.exec(childHref ?? '')?.[1] ?? '';
-        expect(childId).not.toBe('');
+        const { requestPath, childId } = await sentRequest(sam);
         const base = `/children/${childId}/protection`;
 
         // The manager decides a strategy discussion is needed.
-        await priya.goto(requestPath);
-        await priya.verifyOnPage({ title: 'Request for help' });
-        await priya.clickButton('Decide on this request');
-        await priya.verifyOnPage({ title: 'Decide on a request for help' });
+        await openDecision(priya, requestPath);
         await choose(priya, 'decision', 'strategy_discussion');
         await priya.page.locator('[name="teamId"]').selectOption({ label: 'North family help team (North)' });
         await fill(

@@ -36,3 +36,20 @@ export async function fillDate(hearth: HearthPage, name: string, date: DateParts
 export async function mainText(hearth: HearthPage): Promise<string> {
   return hearth.page.locator('main').innerText();
 }
+
+/** On the request page just sent: its path and the id of the child it is about. */
+export async function sentRequest(hearth: HearthPage): Promise<{ requestPath: string; childId: string }> {
+  const requestPath = hearth.path().split('?')[0] ?? '';
+  const childHref = await hearth.page.locator(`main a[href^="/children/"]`).first().getAttribute('href');
+  const childId = /\/children\/([0-9a-f-]{36})/.exec(childHref ?? '')?.[1] ?? '';
+  if (childId === '') throw new Error(`the request page ${requestPath} links to no child`);
+  return { requestPath, childId };
+}
+
+/** A manager opens a request for help and its decision form (both pages checked). */
+export async function openDecision(hearth: HearthPage, requestPath: string): Promise<void> {
+  await hearth.goto(requestPath);
+  await hearth.verifyOnPage({ title: 'Request for help' });
+  await hearth.clickButton('Decide on this request');
+  await hearth.verifyOnPage({ title: 'Decide on a request for help' });
+}
