@@ -1,0 +1,4 @@
+/** SSDA903 rules, part D (see index.ts for which codes each part holds). */
+import type { Ssda903Rule } from './index.ts';
+
+export const SSDA903_RULES_D: readonly Ssda903Rule[] = [];
