@@ -1,3 +1,4 @@
+import { failInterruptedRuns } from './modules/returns/runs.service.ts';
 import {
   DEMO_ACCOUNTS,
   DEMO_PASSWORD,
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
       );
     }
   }
+  // Returns that were being made when the server last stopped will never finish: say so.
+  await failInterruptedRuns(deps);
   const app = await buildApp({ deps, handle });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

@@ -61,6 +61,7 @@ import type {
 } from '../modules/people/people.table.ts';
 import type { ProtectionTables } from '../modules/protection/protection.table.ts';
 import type { CareTables } from '../modules/care/care.table.ts';
+import type { ReturnTables } from '../modules/returns/returns.table.ts';
 import type { AuditLogTable } from '../platform/audit/audit.table.ts';
 import type { LoginThrottleTable, SessionTable } from '../platform/auth/auth.table.ts';
 
@@ -123,4 +124,5 @@ export type Database = {
   care_leaver_contacts: CareLeaverContactTable;
   liberty_orders: LibertyOrderTable;
 } & ProtectionTables &
-  CareTables;
+  CareTables &
+  ReturnTables;

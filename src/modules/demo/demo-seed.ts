@@ -64,6 +64,13 @@ export const DEMO_ACCOUNTS = [
     team: null,
     totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
   },
+  {
+    email: 'analyst@demo.hearth.invalid',
+    name: 'Morgan Ellis',
+    roles: ['performance_analyst'],
+    team: null,
+    totp: 'NBSWY3DPO5XXE3DEMFZGC3DPNBSWY3DP',
+  },
 ] as const;
 
 /** How each demo role is named on the sign-in list `npm start` prints and in the README. */
@@ -73,6 +80,7 @@ export const DEMO_ROLE_LABELS: Readonly<Record<(typeof DEMO_ACCOUNTS)[number]['r
   service_manager: 'Service manager (the North locality)',
   senior_leader: 'Senior leader (the whole council)',
   administrator: 'Administrator',
+  performance_analyst: 'Performance analyst: the statutory returns',
 };
 
 /**

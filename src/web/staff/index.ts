@@ -16,6 +16,7 @@ import { planRoutes } from './plans/routes.ts';
 import { protectionRoutes } from './protection/routes.ts';
 import { recordRoutes } from './record/routes.ts';
 import { restrictionRoutes } from './restrictions/routes.ts';
+import { returnsRoutes } from './returns/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { oidcSignInRoutes } from './sign-in/oidc.ts';
 import { signInRoutes } from './sign-in/routes.ts';
@@ -42,4 +43,5 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(helpRoutes, { deps });
   await app.register(careRoutes, { deps });
   await app.register(protectionRoutes, { deps });
+  await app.register(returnsRoutes, { deps });
 }

@@ -18,6 +18,11 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
     { text: 'Work tray', href: '/work-tray', show: can(actor, 'help', 'read') },
     { text: 'Duplicates', href: '/duplicates', show: can(actor, 'person', 'merge') },
     { text: 'Break-glass review', href: '/manage/break-glass', show: can(actor, 'break_glass', 'review') },
+    {
+      text: 'Returns',
+      href: '/returns',
+      show: can(actor, 'returns', 'produce') || can(actor, 'returns', 'validate'),
+    },
     { text: 'Staff accounts', href: '/admin/users', show: can(actor, 'user', 'admin') },
   ];
   return items

@@ -68,12 +68,10 @@ export type RuleText = { readonly code: string; readonly severity: Severity; rea
 export class RuleSet<C, X> {
   readonly childRules: readonly (ChildRule<C, X> & RuleText)[];
   readonly returnRules: readonly (ReturnRule<C, X> & RuleText)[];
+  readonly year: string;
 
-  constructor(
-    rules: readonly Rule<C, X>[],
-    texts: ReadonlyMap<string, RuleText>,
-    readonly year: string,
-  ) {
+  constructor(rules: readonly Rule<C, X>[], texts: ReadonlyMap<string, RuleText>, year: string) {
+    this.year = year;
     const child: (ChildRule<C, X> & RuleText)[] = [];
     const ret: (ReturnRule<C, X> & RuleText)[] = [];
     for (const rule of rules) {
