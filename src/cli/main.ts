@@ -10,6 +10,8 @@ import {
   seedDemo,
 } from '../modules/demo/demo-seed.ts';
 import { loadGeographyCommand, loadPostcodesCommand } from '../modules/geography/geography.cli.ts';
+import { RETURNS_PRODUCE_HELP, returnsProduceCommand } from '../modules/returns/produce.cli.ts';
+import { VALIDATE_HELP, validateCommand } from '../modules/returns/validate.cli.ts';
 import {
   calibrationCommand,
   SEED_HELP,
@@ -39,6 +41,8 @@ Commands:
   load-postcodes --file PATH      Load a newer ONS postcode lookup (NSPL or ONSPD .csv or .csv.gz) in place
                                   of the shipped postcodes; every bad row is listed and nothing is loaded
 ${SEED_HELP}
+${RETURNS_PRODUCE_HELP}
+${VALIDATE_HELP}
 
 Settings come from the environment (DATABASE_URL, HEARTH_DATA_DIR, ...), as for the server.`;
 
@@ -70,6 +74,8 @@ async function run(argv: string[]): Promise<number> {
     console.log('\nCodes change every 30 seconds, and each can be used once.');
     return 0;
   }
+  // Needs no database or settings.
+  if (command === 'validate') return validateCommand(rest);
   const config = loadConfig();
   switch (command) {
     case 'migrate':
@@ -233,6 +239,8 @@ async function run(argv: string[]): Promise<number> {
       return seedCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     case 'calibration':
       return calibrationCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
+    case 'returns':
+      return returnsProduceCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     default:
       console.error(`Unknown command: ${command}\n\n${HELP}`);
       return 2;

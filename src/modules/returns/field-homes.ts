@@ -324,7 +324,7 @@ export const SSDA903: readonly ReturnBlock[] = [
       {
         field: 'SW_REASON',
         columns: ['allocations.change_reason'],
-        derivation: 'the reason recorded on the allocation that replaced this one',
+        derivation: 'the reason recorded on this allocation: why the social worker changed to this one',
       },
     ],
   },

@@ -4,8 +4,10 @@ import { TOTP_PERIOD, totpCode } from '../../../src/platform/auth/totp.ts';
 export { DEMO_PASSWORD };
 export type DemoAccount = (typeof DEMO_ACCOUNTS)[number];
 
-/** A demo account by the part of its email address before the @: practitioner, manager, south.practitioner, admin. */
-export function demoAccount(name: 'practitioner' | 'manager' | 'south.practitioner' | 'admin'): DemoAccount {
+/** A demo account by the part of its email address before the @: practitioner, manager, south.practitioner, admin, analyst. */
+export function demoAccount(
+  name: 'practitioner' | 'manager' | 'south.practitioner' | 'admin' | 'analyst',
+): DemoAccount {
   const account = DEMO_ACCOUNTS.find((a) => a.email === `${name}@demo.hearth.invalid`);
   if (!account) throw new Error(`No demo account ${name}`);
   return account;

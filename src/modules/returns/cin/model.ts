@@ -144,7 +144,12 @@ export function baselineCinChild(): CinChild {
       PersonBirthDate: '2015-05-10',
       Sex: 'F',
     },
-    characteristics: { line: 0, Ethnicity: 'WBRI', disabilities: ['NONE'] },
+    // Eight different disability codes: a one-child return must still use more than seven (2887Q).
+    characteristics: {
+      line: 0,
+      Ethnicity: 'WBRI',
+      disabilities: ['MOB', 'HAND', 'PC', 'INC', 'COMM', 'LD', 'HEAR', 'VIS'],
+    },
     cinDetails: [
       {
         line: 0,
@@ -171,13 +176,13 @@ export function baselineCinChild(): CinChild {
 /**
  * The baseline child's help as child protection instead of a child in need plan: a section 47
  * enquiry started the day after the referral, an initial conference within 15 working days that
- * started a plan (neglect), reviewed in September 2025 and still open.
+ * started a plan (neglect), reviewed in September 2025 and still open. The conference is recorded on
+ * the Section 47 only, not also on the CINdetails (2884).
  */
 export function withProtection(child: CinChild): CinChild {
   const details = child.cinDetails[0];
   if (!details) throw new Error('baseline child has no CINdetails');
   details.PrimaryNeedCode = 'N1';
-  details.DateOfInitialCPC = '2025-06-20';
   details.cinPlanDates = [];
   details.section47 = [
     {

@@ -82,6 +82,24 @@ export type Ssda903Context = {
   periodEnd: number;
   /** Whether last year's return was given: rules that need it are skipped when it was not. */
   hasPrevious: boolean;
+  /** Ofsted's social care providers by URN, when given: the URN rules (219-229) are skipped without them. */
+  providers?: ReadonlyMap<string, OfstedProvider> | undefined;
+  /** The returning council's LA code, in the scheme of `OfstedProvider.la` (rule 229). */
+  la?: string | undefined;
+};
+
+/** One Ofsted-registered provider, as the URN rules need it. */
+export type OfstedProvider = {
+  /** Placement types (PLACE codes) the provider's registration fits. */
+  placeCodes: readonly string[];
+  /** Placement provider codes (PR0-PR5) that fit the provider's ownership. */
+  providerCodes: readonly string[];
+  /** Postcode, upper case without spaces. */
+  postcode?: string | undefined;
+  /** Code of the local authority the provider is in. */
+  la?: string | undefined;
+  /** The day its registration ended, when it has. */
+  registrationEnd?: number | undefined;
 };
 
 export function emptyTables(): Ssda903Tables {
@@ -120,7 +138,7 @@ export function baseline903Child(endYear = 2026): Child903 {
   const dob = `15/07/${y - 13}`;
   const tables = emptyTables();
   tables.Header.push(
-    row({ CHILD: id, SEX: 'F', DOB: dob, ETHNIC: 'WBRI', UPN: 'E938611200101' }, 1),
+    row({ CHILD: id, SEX: 'F', DOB: dob, ETHNIC: 'WBRI', UPN: 'E938611200101', MOTHER: '0' }, 1),
   );
   tables.Episodes.push(
     row(
@@ -144,8 +162,8 @@ export function baseline903Child(endYear = 2026): Child903 {
     row({ CHILD: id, DOB: dob, REVIEW: `03/09/${y}`, REVIEW_CODE: 'PN1' }, 2),
     row({ CHILD: id, DOB: dob, REVIEW: `02/03/${endYear}`, REVIEW_CODE: 'PN1' }, 3),
   );
-  tables.SWEpisodes.push(
-    row({ CHILD: id, DOB: dob, SW_ID: 'SW1234567', SW_DECOM: `01/04/${y}` }, 1),
-  );
+  // Started to be looked after this year, so previous permanence is returned (rule 630): none.
+  tables.PrevPerm.push(row({ CHILD: id, DOB: dob, PREV_PERM: 'Z1' }, 1));
+  tables.SWEpisodes.push(row({ CHILD: id, DOB: dob, SW_ID: 'SW1234567', SW_DECOM: `01/04/${y}` }, 1));
   return { id, tables };
 }
