@@ -11,6 +11,7 @@ import {
 } from '../modules/demo/demo-seed.ts';
 import { loadGeographyCommand, loadPostcodesCommand } from '../modules/geography/geography.cli.ts';
 import { RETURNS_PRODUCE_HELP, returnsProduceCommand } from '../modules/returns/produce.cli.ts';
+import { IMPORT_HELP, importCommand } from '../modules/returns/import/import.cli.ts';
 import { VALIDATE_HELP, validateCommand } from '../modules/returns/validate.cli.ts';
 import {
   calibrationCommand,
@@ -43,6 +44,7 @@ Commands:
 ${SEED_HELP}
 ${RETURNS_PRODUCE_HELP}
 ${VALIDATE_HELP}
+${IMPORT_HELP}
 
 Settings come from the environment (DATABASE_URL, HEARTH_DATA_DIR, ...), as for the server.`;
 
@@ -239,6 +241,8 @@ async function run(argv: string[]): Promise<number> {
       return seedCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     case 'calibration':
       return calibrationCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
+    case 'import':
+      return importCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     case 'returns':
       return returnsProduceCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     default:

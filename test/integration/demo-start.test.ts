@@ -123,6 +123,7 @@ describe('the demo council on first start', () => {
     const roles = new Set(DEMO_ACCOUNTS.flatMap((a) => a.roles));
     expect([...roles].sort()).toEqual([
       'administrator',
+      'performance_analyst',
       'practitioner',
       'senior_leader',
       'service_manager',

@@ -331,6 +331,30 @@ describe('a merge, over every table that references a person', () => {
       personal_education_plans: async () => undefined, // filled with help_episodes, above
       care_leaver_contacts: async () => undefined, // filled with help_episodes, above
       liberty_orders: async () => undefined, // filled with help_episodes, above
+      // A problem found when checking a return, linked to the child's record.
+      return_run_issues: async () => {
+        const run = await deps.db
+          .insertInto('return_runs')
+          .values({ organisation_id: admin.organisationId, kind: 'validate_cin', year: 2026, started_by: admin.userId, status: 'done' })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await deps.db
+          .insertInto('return_run_issues')
+          .values({
+            run_id: run.id,
+            position: 0,
+            rule: '4220',
+            severity: 'error',
+            child: 'C1',
+            person_id: merged,
+            return_table: 'ChildCharacteristics',
+            fields: 'Ethnicity',
+            file: 'census.xml',
+            row_number: 3,
+            description: 'Ethnicity is missing or invalid',
+          })
+          .execute();
+      },
       person_not_duplicates: async () => {
         await deps.db
           .insertInto('person_not_duplicates')

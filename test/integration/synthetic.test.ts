@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { DFE_LA_NUMBERS } from '../../src/modules/geography/la-numbers.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -132,7 +133,8 @@ describe('a synthetic authority calibrated to the national figures', () => {
       SELECT count(*) FILTER (WHERE nhs_number IS NOT NULL)::int AS nhs,
         count(*) FILTER (WHERE nhs_number LIKE '999%')::int AS nhs_valid,
         count(*) FILTER (WHERE upn IS NOT NULL)::int AS upn,
-        count(*) FILTER (WHERE upn IS NOT NULL AND substr(upn, 2, 3) <> '999')::int AS outside,
+        count(*) FILTER (WHERE upn IS NOT NULL
+          AND (substr(upn, 5, 2) <> '00' OR substr(upn, 2, 3) <> ${DFE_LA_NUMBERS[AUTHORITY] ?? ''}))::int AS outside,
         count(*) FILTER (WHERE is_child)::int AS children
       FROM people`.execute(db.db);
     const p = people.rows[0];

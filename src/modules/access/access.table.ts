@@ -12,7 +12,12 @@ export type OrganisationTable = {
 
 export type LocalityTable = { id: Generated<string>; organisation_id: string; name: string };
 
-export type TeamTable = { id: Generated<string>; organisation_id: string; locality_id: string | null; name: string };
+export type TeamTable = {
+  id: Generated<string>;
+  organisation_id: string;
+  locality_id: string | null;
+  name: string;
+};
 
 export type UserTable = {
   id: Generated<string>;
@@ -28,6 +33,8 @@ export type UserTable = {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   version: Generated<number>;
+  /** Employed by the council or engaged through an agency (0016_insight_care_market.sql). */
+  employment: Generated<'permanent' | 'agency'>;
 };
 
 export type TeamMembershipTable = { user_id: string; team_id: string };

@@ -125,10 +125,14 @@ export function derive903Episodes(
 
 export type GridReference = { readonly easting: number; readonly northing: number };
 
+/** Straight-line distance in metres between two OS grid references (SSDA903 PL_DISTANCE uses it too). */
+export function distanceMetres(home: GridReference, placement: GridReference): number {
+  return Math.hypot(home.easting - placement.easting, home.northing - placement.northing);
+}
+
 /** Straight-line distance in kilometres between two OS grid references, to one decimal place. */
 export function distanceKm(home: GridReference, placement: GridReference): number {
-  const metres = Math.hypot(home.easting - placement.easting, home.northing - placement.northing);
-  return Math.round(metres / 100) / 10;
+  return Math.round(distanceMetres(home, placement) / 100) / 10;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ function missing(docPath: string, blocks: readonly ReturnBlock[]): string[] {
       continue;
     }
     for (const field of block.fields) {
-      const line = text.split('\n').find((l) => l.startsWith(`| ${field.field} |`));
+      const line = text.split('\n').find((l) => l.split('|')[1]?.trim() === field.field);
       if (!line) out.push(`${block.block}.${field.field}`);
       else
         for (const column of field.columns)

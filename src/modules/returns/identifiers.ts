@@ -1,3 +1,5 @@
+import { DFE_LA_NUMBERS } from '../geography/la-numbers.ts';
+
 /**
  * Identifiers the returns need that the record does not hold in the returns' own shape: the child's
  * LAchildID / CHILD, and the social worker's SW_ID.
@@ -23,9 +25,14 @@ export function socialWorkerId(userId: string): string {
   return `SW${userId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 }
 
-/** The DfE LA number (three digits) when `code` already is one, else undefined. */
+/**
+ * The DfE LA number (three digits): `code` itself when it is one, or the number of the authority
+ * whose ONS code it is (E10000015 → 919); else undefined.
+ */
 export function dfeLaNumber(code: string | null | undefined): string | undefined {
-  return code && /^\d{3}$/.test(code) ? code : undefined;
+  if (!code) return undefined;
+  if (/^\d{3}$/.test(code)) return code;
+  return DFE_LA_NUMBERS[code];
 }
 
 /** Split `ids` into chunks for `IN (…)` lists (keeps every statement's parameter count small). */

@@ -12,17 +12,22 @@ import { IssueCsvWriter, formatReport } from './report.ts';
 import type { ValidationReport } from './validate.ts';
 
 export const VALIDATE_HELP = `  validate cin FILE.xml --year YYYY [--csv OUT.csv] [--limit N]
-  validate ssda903 DIR --year YYYY [--previous DIR] [--csv OUT.csv] [--limit N]
+  validate ssda903 DIR --year YYYY [--previous DIR] [--la CODE] [--no-postcodes] [--csv OUT.csv] [--limit N]
                                   Check a CIN census XML file, or a directory of SSDA903 CSV files
                                   (Header.csv, Episodes.csv, ...), against the DfE rules of the year
                                   ending 31 March YYYY. --previous: last year's SSDA903 files, for the
-                                  rules that compare years. --csv: write every issue to a CSV file.
+                                  rules that compare years. --la: the council's LA code (E10000015),
+                                  for the placement location (IN/OUT). The distance and LA of each
+                                  placement are worked out from the shipped postcode file;
+                                  --no-postcodes: do not (those rules then check the postcodes only).
+                                  --csv: write every issue to a CSV file.
                                   --limit: issues listed on screen (default 200). No database needed.
                                   Exit code 0: no errors (queries allowed); 1: errors; 2: unreadable
                                   input or wrong arguments; 3: validation failed`;
 
 const USAGE = `Usage: npx hearth validate cin FILE.xml --year YYYY [--csv OUT.csv] [--limit N]
-       npx hearth validate ssda903 DIR --year YYYY [--previous DIR] [--csv OUT.csv] [--limit N]`;
+       npx hearth validate ssda903 DIR --year YYYY [--previous DIR] [--la CODE] [--no-postcodes]
+                                   [--csv OUT.csv] [--limit N]`;
 
 function usage(message: string): number {
   console.error(`${message}\n\n${USAGE}`);
@@ -45,6 +50,8 @@ export async function validateCommand(args: string[]): Promise<number> {
         previous: { type: 'string' },
         csv: { type: 'string' },
         limit: { type: 'string' },
+        la: { type: 'string' },
+        'no-postcodes': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -66,6 +73,10 @@ export async function validateCommand(args: string[]): Promise<number> {
     );
   }
   if (kind === 'cin' && values.previous !== undefined) return usage('--previous is only for ssda903.');
+  if (kind === 'cin' && (values.la !== undefined || values['no-postcodes'] === true))
+    return usage('--la and --no-postcodes are only for ssda903.');
+  if (values.la !== undefined && !/^E\d{8}$/.test(values.la))
+    return usage(`--la must be a local authority code such as E10000015, not "${values.la}".`);
   const limit = values.limit === undefined ? 200 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) return usage('--limit must be a whole number.');
 
@@ -88,7 +99,10 @@ export async function validateCommand(args: string[]): Promise<number> {
     report =
       kind === 'cin'
         ? await validateCin(input, year, progress, csv?.add)
-        : await validateSsda903(input, year, values.previous, progress, csv?.add);
+        : await validateSsda903(input, year, values.previous, progress, csv?.add, {
+            la: values.la,
+            ...(values['no-postcodes'] === true ? { postcodes: false } : {}),
+          });
   } catch (error) {
     if (progress) process.stderr.write('\n');
     if (error instanceof ReturnFileError) {

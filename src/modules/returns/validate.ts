@@ -11,6 +11,13 @@ import { openCin } from './cin/read.ts';
 import { cinCollectionYear, cinContext, type CinContext } from './cin/model.ts';
 import { cinRuleSet } from './cin/rules/index.ts';
 import { ssda903CollectionYear } from './ssda903/model.ts';
+import {
+  enrich903,
+  lookupFromReferenceFiles,
+  referenceFilesPresent,
+  returnPostcodes,
+  type PostcodeLookup,
+} from './ssda903/postcodes.ts';
 import { readSsda903 } from './ssda903/read.ts';
 import { ssda903RuleSet } from './ssda903/rules/index.ts';
 
@@ -127,6 +134,25 @@ export async function validateCin(
 }
 
 /**
+ * Where the placement fields derived from postcodes come from: the shipped reference files
+ * (`'reference'`), a lookup already built, a function that builds one for the return's postcodes
+ * (e.g. from the database; undefined when it has no postcode directory), or nowhere (`false`: the
+ * rules on those fields then fall back to what the postcodes alone show).
+ */
+export type PostcodeSource =
+  | 'reference'
+  | PostcodeLookup
+  | ((postcodes: ReadonlySet<string>) => Promise<PostcodeLookup | undefined>)
+  | false;
+
+export type Ssda903Options = {
+  /** Default: the shipped reference files when they are present, otherwise none. */
+  postcodes?: PostcodeSource | undefined;
+  /** The returning council's LA code (`E10000015`): for PL_LOCATION and the rules that compare LAs. */
+  la?: string | undefined;
+};
+
+/**
  * Validate the SSDA903 return in `dir` for the year ending 31 March `endYear`, with last year's
  * return in `previousDir` for the rules that compare years (skipped without it).
  */
@@ -136,9 +162,25 @@ export async function validateSsda903(
   previousDir?: string,
   onProgress?: Progress,
   onIssue?: IssueSink,
+  options: Ssda903Options = {},
 ): Promise<ValidationReport> {
   const ruleSet = ssda903RuleSet(ssda903CollectionYear(endYear));
   const read = await readSsda903(dir, endYear, previousDir);
+  if (options.la !== undefined) read.context.la = options.la;
+  const source = options.postcodes ?? (referenceFilesPresent() ? 'reference' : false);
+  if (source !== false) {
+    const wanted = returnPostcodes(read.children);
+    const lookup =
+      source === 'reference'
+        ? await lookupFromReferenceFiles(wanted)
+        : typeof source === 'function'
+          ? await source(wanted)
+          : source;
+    if (lookup !== undefined) {
+      for (const child of read.children) enrich903(child, lookup, read.context.la);
+      read.context.derived = true;
+    }
+  }
   const run = ruleSet.run(read.context, (c) => c.id);
   const collector = new Collector(onIssue);
   const inFile = (issue: Issue): string | undefined =>

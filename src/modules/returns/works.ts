@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import type { Actor } from '../access/actor.ts';
+import type { Db } from '../../db/connect.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { annexAWorkbook } from './annex-a/produce.ts';
 import { cinCollectionYear, cinContext, type CinChild } from './cin/model.ts';
@@ -20,6 +21,7 @@ import { CIN_YEARS, SSDA903_YEARS } from './reference/rule-files.ts';
 import type { ReturnRunKind } from './returns.table.ts';
 import { RunInputError, type RunProgress, type RunResult, type RunWork } from './runs.service.ts';
 import { ssda903CollectionYear, ssda903Context, type Child903 } from './ssda903/model.ts';
+import { databaseLookup, enrich903, returnPostcodes } from './ssda903/postcodes.ts';
 import { ssda903Children } from './ssda903/produce.ts';
 import { ssda903RuleSet } from './ssda903/rules/index.ts';
 import { write903 } from './ssda903/write.ts';
@@ -118,21 +120,45 @@ async function zipFolder(dir: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The council's LA code (organisations.la_code), for the placement fields derived from postcodes. */
+async function councilLa(db: Db, organisationId: string): Promise<string | undefined> {
+  const org = await db
+    .selectFrom('organisations')
+    .select('la_code')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+  return org?.la_code ?? undefined;
+}
+
+async function* each<C>(items: readonly C[]): AsyncGenerator<C> {
+  await Promise.resolve();
+  yield* items;
+}
+
 async function produceSsda903(deps: Deps, actor: Actor, year: number, progress: RunProgress): Promise<RunResult> {
   const collectionYear = ssda903CollectionYear(year);
   const rules = (SSDA903_YEARS as readonly string[]).includes(collectionYear)
     ? ssda903RuleSet(collectionYear)
     : undefined;
-  const run = rules?.run(ssda903Context(year, false), (c: Child903) => c.id);
+  // The return is small (read.ts holds a whole one too): gather it, so that the placement fields
+  // derived from postcodes can be worked out with one query before the children are checked.
+  progress({ stage: 'Reading the records' });
+  const children: Child903[] = [];
+  for await (const child of ssda903Children(deps.db, { year, organisationId: actor.organisationId })) {
+    children.push(child);
+  }
+  const la = await councilLa(deps.db, actor.organisationId);
+  const lookup = await databaseLookup(deps.db, returnPostcodes(children));
+  if (lookup) for (const child of children) enrich903(child, lookup, la);
+  const run = rules?.run(
+    { ...ssda903Context(year, false), la, derived: lookup !== undefined },
+    (c: Child903) => c.id,
+  );
   const collector = new IssueCollector();
   const dir = await mkdtemp(join(tmpdir(), 'hearth-903-'));
   try {
-    progress({ stage: 'Reading the records and writing the files' });
-    await write903(
-      dir,
-      checked(ssda903Children(deps.db, { year, organisationId: actor.organisationId }), run?.child, collector, progress),
-      year,
-    );
+    progress({ stage: 'Checking the records and writing the files' });
+    await write903(dir, checked(each(children), run?.child, collector, progress), year);
     if (run) collector.add(run.finish());
     progress({ stage: 'Packing the files' });
     return {
@@ -185,6 +211,8 @@ export function checkWork(
   kind: ReturnRunKind,
   year: number,
   input: { current: string; previous?: string | undefined },
+  /** The checking council: its LA code and the database's postcodes give the derived placement fields. */
+  council?: { db: Db; organisationId: string },
 ): RunWork {
   return async (progress) => {
     try {
@@ -195,7 +223,19 @@ export function checkWork(
       const report =
         kind === 'validate_cin'
           ? await validateCin(input.current, year, onProgress)
-          : await validateSsda903(input.current, year, input.previous, onProgress);
+          : await validateSsda903(
+              input.current,
+              year,
+              input.previous,
+              onProgress,
+              undefined,
+              council
+                ? {
+                    la: await councilLa(council.db, council.organisationId),
+                    postcodes: (wanted) => databaseLookup(council.db, wanted),
+                  }
+                : {},
+            );
       progress({ childrenDone: report.children });
       const csv = Buffer.from(issuesCsv(report.issues), 'utf8');
       return {

@@ -1,8 +1,19 @@
 import { upnCheckLetter } from '../people/identifiers.ts';
+import { DFE_LA_NUMBERS } from '../geography/la-numbers.ts';
 import type { AuthorityContext, Neighbourhood, Postcode, Team, TeamFunction } from './context.ts';
 import { reviewDueOn } from '../care/rules.ts';
 import { addMonths, reportDueBy } from '../protection/codes.ts';
-import { ageOn, birthday, dayOf, DAYS_PER_YEAR, isoDay, isoTime, plusWorkingDays, type Day } from './days.ts';
+import {
+  addYears,
+  ageOn,
+  birthday,
+  dayOf,
+  DAYS_PER_YEAR,
+  isoDay,
+  isoTime,
+  plusWorkingDays,
+  type Day,
+} from './days.ts';
 import { NAME_POOLS, poolForEthnicity, streetAddress, type NamePool } from './names.ts';
 import { P } from './params.ts';
 import { rng, type Rng } from './prng.ts';
@@ -147,17 +158,70 @@ export function nhsAllocator(used: Uint8Array): AuthorityContext['nhs'] {
 }
 
 /**
- * A Unique Pupil Number with a valid check letter. The local authority number is 999, which no
- * English authority has (they run from 201 to 938), so a generated UPN can never be a real pupil's.
+ * A Unique Pupil Number with a valid check letter: the authority's real DfE number (so returns pass
+ * rule 1530), then an establishment number starting 00, which no school has (schools' DfE numbers
+ * run from 1000), so a generated UPN can never be a real pupil's; then the child's serial.
  */
-export function syntheticUpn(ordinal: number, serial: number): string {
-  const digits = String(ordinal * 6_500_000 + (serial % 6_500_000)).padStart(9, '0');
-  const rest = `999${digits}`;
+export function syntheticUpn(laNumber: string, serial: number): string {
+  const rest = `${laNumber}00${String(serial % 10_000_000).padStart(7, '0')}`;
   return `${upnCheckLetter(rest) ?? 'A'}${rest}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // People
+
+/** A plan for adoption: decided, placement order, placed, adopted (days). */
+type Adoption = {
+  decision: Day;
+  order: Day;
+  placed: Day;
+  adopted: Day;
+  /** Placed with (and adopted by) their current foster carers; set when the placement is made. */
+  byFosterCarers?: boolean;
+};
+
+/** The adopters (SSDA903 AD1): how many, their sexes and their legal status. */
+function adopters(
+  r: Rng,
+  byFosterCarers: boolean | undefined,
+): Record<
+  'adopted_by_foster_carer' | 'number_of_adopters' | 'adopter_sex' | 'adopter_legal_status',
+  unknown
+> {
+  const couple = r.chance(0.8);
+  const sex = couple ? (r.chance(0.9) ? 'MF' : r.chance(0.5) ? 'MM' : 'FF') : r.chance(0.85) ? 'F1' : 'M1';
+  // L0 single; L11 and L3 married and unmarried different-sex couples; L12 and L4 married and
+  // unmarried same-sex couples; L2 civil partners.
+  const legal = !couple
+    ? 'L0'
+    : sex === 'MF'
+      ? r.chance(0.75)
+        ? 'L11'
+        : 'L3'
+      : r.pick(['L12', 'L12', 'L2', 'L4']);
+  return {
+    adopted_by_foster_carer: byFosterCarers ?? false,
+    number_of_adopters: couple ? 2 : 1,
+    adopter_sex: sex,
+    adopter_legal_status: legal,
+  };
+}
+
+/**
+ * The Ofsted URN of a placement (SSDA903 URN): a children's home, secure home, supported
+ * accommodation, school or family centre has its own (SC and six digits); carers who are not
+ * Ofsted-registered settings are XXXXXXX; the other types have none.
+ */
+function placementUrn(r: Rng, type: string): string | null {
+  if (['K1', 'K2', 'K3', 'R3', 'S1'].includes(type)) return `SC${String(100000 + r.int(900000))}`;
+  if (/^[AU]\d$/.test(type)) return 'XXXXXXX';
+  return null;
+}
+
+/** Whether a person has a disability recorded (NONE records that they have none). */
+function disabled(m: { readonly disabilities: readonly string[] }): boolean {
+  return m.disabilities.some((d) => d !== 'NONE');
+}
 
 type Member = {
   readonly id: string;
@@ -296,7 +360,8 @@ function makeMember(
     pool: input.pool,
     language,
     religion: fromList(r, RELIGIONS[input.pool]),
-    disabilities: isChild && r.chance(0.035) ? [r.pick(CHILD_DISABILITIES)] : [],
+    // Children's records say 'no disability' (NONE) explicitly; adults' are left unrecorded.
+    disabilities: isChild ? (r.chance(0.035) ? [r.pick(CHILD_DISABILITIES)] : ['NONE']) : [],
     fatherIndex: -1,
     visible: false,
     involved: false,
@@ -544,7 +609,7 @@ function writePeople(h: Household, children: readonly Member[], out: Batch): voi
     if (!child.visible) return;
     const age = ageOn(child.dob, R);
     const serial = (ctx.householdOffset + h.index) * 5 + i;
-    const upn = age >= 4 ? syntheticUpn(ctx.ordinal, serial) : null;
+    const upn = age >= 4 ? syntheticUpn(DFE_LA_NUMBERS[ctx.laCode] ?? '999', serial) : null;
     out.people.push(
       personRow(ctx, child, created, {
         nhs_number: child.involved ? ctx.nhs.take(h.r.u32() % 1_000_000) : null,
@@ -782,6 +847,10 @@ class Life {
   keptAnything = false;
   lastEnded = -1e9;
   cpPlans = 0;
+  /** Whether the child has had a lead worker before (a new episode's first worker is then a change). */
+  hadWorker = false;
+  /** Adopted: the child has a new family, and any later help is under a new record. */
+  adopted = false;
   ep: Episode | null = null;
   childIndex: number;
 
@@ -824,7 +893,7 @@ class Life {
       if (this.r.next() * peak > rate) continue;
       const ended = this.request(t);
       if (ended === null) continue;
-      if (ended >= this.R) return;
+      if (ended >= this.R || this.adopted) return;
       this.lastEnded = ended;
       t = ended;
     }
@@ -869,8 +938,7 @@ class Life {
       decision = 'community_service';
     else decision = 'information_advice';
     const source = this.r.weighted(REFERRAL_SOURCES);
-    const need =
-      this.child.disabilities.length > 0 && this.r.chance(0.5) ? 'N2' : this.r.weighted(PRIMARY_NEEDS);
+    const need = disabled(this.child) && this.r.chance(0.5) ? 'N2' : this.r.weighted(PRIMARY_NEEDS);
     if (decision === 'information_advice' || decision === 'community_service') {
       this.frontDoor(t, decision, { source, need }, null);
       return null;
@@ -1079,6 +1147,17 @@ class Life {
 
   closeCin(ep: Episode, t: Day, reason: string): void {
     if (!ep.cin) return;
+    // An assessment of the referral ends by the time the referral closes (CIN census rule 8565).
+    const day = isoDay(t);
+    for (const assessment of ep.rows.assessments) {
+      if (assessment['cin_referral_id'] !== ep.cin['id']) continue;
+      const authorised = assessment['authorised_on'];
+      if (typeof authorised !== 'string' || authorised <= day) continue;
+      const finished = String(assessment['started_on']) > day ? String(assessment['started_on']) : day;
+      assessment['authorised_on'] = finished;
+      if (typeof assessment['completed_on'] === 'string' && assessment['completed_on'] > finished)
+        assessment['completed_on'] = finished;
+    }
     ep.cin['closed_on'] = isoDay(t);
     ep.cin['closure_reason'] = reason;
     ep.cin = null;
@@ -1237,6 +1316,9 @@ class Life {
   startAllocation(ep: Episode, fn: TeamFunction, team: Team, t: Day, reason: string | null): void {
     if (ep.alloc) ep.alloc.row['ended_at'] = isoTime(t, 540);
     const worker = this.r.pick(team.workerIds);
+    // Help starting again after an earlier episode: the child's circumstances changed (SW_REASON).
+    const why = reason ?? (this.hadWorker ? 'CHCHAN' : null);
+    this.hadWorker = true;
     const row: Row = {
       id: this.r.uuid(),
       person_id: this.child.id,
@@ -1247,8 +1329,8 @@ class Life {
       episode_id: ep.id,
       is_lead: true,
       practitioner_role: ROLE_OF[fn],
-      change_reason: reason,
-      change_note: reason ? (WORKER_CHANGE_NOTES[reason] ?? null) : null,
+      change_reason: why,
+      change_note: why ? (WORKER_CHANGE_NOTES[why] ?? null) : null,
       allocated_by: team.managerId,
     };
     ep.rows.allocations.push(row);
@@ -1435,6 +1517,8 @@ class Life {
     toFamilyHelp = this.r.chance(P.notInNeedToFamilyHelp),
   ): Day {
     if (t > this.R) return this.leaveOpen(ep);
+    // RC8 and RC9 mean "closed after assessment": after a section 47 enquiry the census reason is RC7.
+    if (afterS47) this.closeCin(ep, t, 'RC7');
     if (toFamilyHelp && t < this.eighteen) {
       this.move(
         ep,
@@ -1796,8 +1880,7 @@ class Life {
 
   /** A child in need plan has ended: step down to family help, or close. */
   endOfHelp(ep: Episode, t: Day): Day {
-    if (t >= this.eighteen)
-      return this.close(ep, t, this.child.disabilities.length > 0 ? 'RC6' : 'RC7', 'Turned 18.');
+    if (t >= this.eighteen) return this.close(ep, t, disabled(this.child) ? 'RC6' : 'RC7', 'Turned 18.');
     if (this.r.chance(P.cinEndToFamilyHelp)) {
       this.move(ep, 'family_help', t, 'Child in need plan ended: family help continues.');
       return this.familyHelpContinuation(ep, t);
@@ -1931,7 +2014,7 @@ class Life {
     const legal: [string, Day][] = [];
     let end: Day;
     let ceased: string;
-    let adoption: { decision: Day; order: Day; placed: Day; adopted: Day } | null = null;
+    let adoption: Adoption | null = null;
     // Police protection or an emergency protection order first, for some children.
     const emergency = route !== 'remand' && route !== 'uasc' ? r.next() : 1;
     let main: Day = t;
@@ -2051,25 +2134,29 @@ class Life {
       plan['next_review_on'] = isoDay(R + 1 + r.int(180));
     }
     this.missing(ep, periodId, t, Math.min(end, R));
+    this.healthChecks(ep, t, Math.min(end, R));
     if (adoption) {
       ep.rows.permanence_decisions.push({
         id: r.uuid(),
         person_id: this.child.id,
         care_period_id: periodId,
-        decision_on: isoDay(Math.min(adoption.decision, R)),
+        // The decision is made while the child is looked after.
+        decision_on: isoDay(Math.min(Math.max(adoption.decision, t), R)),
         placement_order_on: adoption.order <= R ? isoDay(adoption.order) : null,
         matched_on: adoption.placed - 14 <= R ? isoDay(adoption.placed - 14) : null,
         placed_on: adoption.placed <= R ? isoDay(adoption.placed) : null,
         order_on: adoption.adopted <= R ? isoDay(adoption.adopted) : null,
-        adopted_by_foster_carer: r.chance(0.12),
-        number_of_adopters: r.chance(0.8) ? 2 : 1,
+        ...adopters(this.d, adoption.byFosterCarers),
         created_at: isoTime(Math.min(adoption.decision, R), 600),
       });
     }
     if (end > R) return this.leaveOpen(ep);
     // What follows care.
     if (ceased === 'E18') return this.leavingCare(ep, end, t);
-    if (ceased === 'E11' || ceased === 'E12') return this.close(ep, end, 'RC1', 'Adopted.');
+    if (ceased === 'E11' || ceased === 'E12') {
+      this.adopted = true;
+      return this.close(ep, end, 'RC1', 'Adopted.');
+    }
     if (ceased === 'E4A' || ceased === 'E4B' || ceased === 'E13' || ceased === 'E14') {
       if (r.chance(0.6))
         return this.childInNeed(ep, end, 'Returned home: help continues with a child in need plan.');
@@ -2094,6 +2181,8 @@ class Life {
       category_of_need: need,
       reason_ceased: end <= R ? (ceased === 'E18' ? this.leavingReason() : ceased) : null,
       home_postcode: this.child.uasc ? null : this.h.address.postcode.postcode,
+      // SSDA903 PrevPerm: generated children were never in a permanent arrangement before care.
+      previous_permanence: 'Z1',
       permanence_plan:
         route === 'adoption'
           ? 'adoption'
@@ -2122,7 +2211,7 @@ class Life {
     end: Day,
     age: number,
     route: string,
-    adoption: { placed: Day } | null,
+    adoption: Adoption | null,
     legal: readonly [string, Day][],
   ): void {
     const r = this.r;
@@ -2130,7 +2219,11 @@ class Life {
     const stop = Math.min(end, R + 1);
     // Fixed changes: placed for adoption; home to parents on a care order near the end; supported accommodation at 16.
     const fixed: [Day, string][] = [];
-    if (adoption && adoption.placed < end) fixed.push([adoption.placed, r.chance(0.15) ? 'A5' : 'A6']);
+    if (adoption && adoption.placed < end) {
+      // A5: placed with their current foster carers (who then adopt); A6: with new adopters.
+      adoption.byFosterCarers = r.chance(0.15);
+      fixed.push([adoption.placed, adoption.byFosterCarers ? 'A5' : 'A6']);
+    }
     const onOrder = legal.some(([code]) => code === 'C1' || code === 'C2');
     if (route === 'rehab' && onOrder && r.chance(0.8))
       fixed.push([t + Math.round((end - t) * r.uniform(0.3, 0.7)), 'P1']);
@@ -2225,6 +2318,7 @@ class Life {
       provider_name: providerName(r, provider, type, this.ctx.laName),
       carer_person_id: carer?.id ?? null,
       postcode: postcode.postcode,
+      urn: placementUrn(this.d, type),
       address_hidden_from_family: type !== 'P1' && !kinship,
       started_on: isoDay(from),
       ended_on: to === null ? null : isoDay(to),
@@ -2350,6 +2444,44 @@ class Life {
 
   // ------------------------------------------------------------------------------- detail (0008, 0009)
   // Everything below draws only from `this.d`, the child's detail stream.
+
+  /**
+   * Health while in care (SSDA903 OC2): in each year to 31 March that the child is looked after
+   * throughout, a health assessment, a dental check (from age 2), immunisations kept up to date,
+   * and from 4 to 16 a Strengths and Difficulties Questionnaire (a score, or the reason there is
+   * none). Rates near the national figures (about 90%, 80%, 85%; SDQ for about 80%).
+   */
+  healthChecks(ep: Episode, from: Day, to: Day): void {
+    const d = this.d;
+    const push = (kind: string, on: Day, sdq: { score: number | null; reason: string | null } | null) => {
+      ep.rows.health_checks.push({
+        id: d.uuid(),
+        person_id: this.child.id,
+        kind,
+        on_date: isoDay(on),
+        sdq_score: sdq?.score ?? null,
+        sdq_reason: sdq?.reason ?? null,
+        created_at: isoTime(on, 840),
+      });
+    };
+    // Each year that ends on 31 March: the child in care for the whole of it.
+    for (let end = dayOf(`${isoDay(from).slice(0, 4)}-03-31`); end <= to; end = addYears(end, 1)) {
+      const start = addYears(end, -1) + 1;
+      if (start < from) continue;
+      const on = () => start + d.int(end - start + 1);
+      if (d.chance(0.9)) push('health_assessment', on(), null);
+      if (this.age(end) >= 2 && d.chance(0.8)) push('dental_check', on(), null);
+      if (d.chance(0.85)) push('immunisations_up_to_date', on(), null);
+      // The SDQ from the year the child turns 4 to the year they turn 17.
+      if (this.age(end) >= 4 && this.age(start) < 17) {
+        const scored = d.chance(0.8);
+        push('sdq', on(), {
+          score: scored ? Math.min(40, Math.max(0, Math.round(14 + 6 * d.normal()))) : null,
+          reason: scored ? null : d.pick(['SDQ2', 'SDQ3', 'SDQ4', 'SDQ5']),
+        });
+      }
+    }
+  }
 
   /** A fictional professional's or carer's name. */
   someone(pool: NamePool = 'british'): string {

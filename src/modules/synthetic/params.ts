@@ -43,7 +43,7 @@ export const P = {
   /** Section 47 enquiries with no conference that end with no further action (the rest become child in need plans). */
   s47NoIcpcNfa: 0.47,
   /** Assessed and found not in need (of assessments without a section 47 enquiry). */
-  notInNeed: 0.42,
+  notInNeed: 0.56,
   /** … of whom this share are offered family help (closure reason RC9), the rest closed (RC8). */
   notInNeedToFamilyHelp: 0.4,
   /** Looked after at the referral (police protection, emergency or voluntary accommodation). × severity × careByAge */

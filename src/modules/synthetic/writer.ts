@@ -311,6 +311,7 @@ export const TABLE_COLUMNS = {
     'category_of_need',
     'reason_ceased',
     'home_postcode',
+    'previous_permanence',
     'permanence_plan',
     'care_plan_id',
     'created_at',
@@ -325,6 +326,7 @@ export const TABLE_COLUMNS = {
     'provider_name',
     'carer_person_id',
     'postcode',
+    'urn',
     'address_hidden_from_family',
     'started_on',
     'ended_on',
@@ -367,6 +369,7 @@ export const TABLE_COLUMNS = {
     'return_interview_accepted',
     'created_at',
   ],
+  health_checks: ['id', 'person_id', 'kind', 'on_date', 'sdq_score', 'sdq_reason', 'created_at'],
   permanence_decisions: [
     'id',
     'person_id',
@@ -378,6 +381,8 @@ export const TABLE_COLUMNS = {
     'order_on',
     'adopted_by_foster_carer',
     'number_of_adopters',
+    'adopter_sex',
+    'adopter_legal_status',
     'created_at',
   ],
   care_leavers: [

@@ -12,6 +12,7 @@ import { duplicateRoutes } from './duplicates/routes.ts';
 import { staffGuard } from './guard.ts';
 import { helpRoutes } from './help/routes.ts';
 import { homeRoutes } from './home/routes.ts';
+import { insightRoutes } from './insight/routes.ts';
 import { planRoutes } from './plans/routes.ts';
 import { protectionRoutes } from './protection/routes.ts';
 import { recordRoutes } from './record/routes.ts';
@@ -44,4 +45,5 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(careRoutes, { deps });
   await app.register(protectionRoutes, { deps });
   await app.register(returnsRoutes, { deps });
+  await app.register(insightRoutes, { deps });
 }

@@ -23,6 +23,7 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
       href: '/returns',
       show: can(actor, 'returns', 'produce') || can(actor, 'returns', 'validate'),
     },
+    { text: 'Insight', href: '/insight', show: can(actor, 'insight', 'read') },
     { text: 'Staff accounts', href: '/admin/users', show: can(actor, 'user', 'admin') },
   ];
   return items

@@ -9,8 +9,9 @@
  * docs/insight/escalator.md. Counts only: the framework suppresses small numbers.
  */
 import { sql } from 'kysely';
-import { applyFilters } from '../filters.ts';
+import { applyFilters, inPeriod } from '../filters.ts';
 import type { Figure, InsightContext, InsightView } from '../types.ts';
+import { childrenSource } from './children.ts';
 
 export const STAGES: readonly { readonly key: string; readonly label: string }[] = [
   { key: 'request', label: 'Requests for help' },
@@ -36,49 +37,69 @@ type Tally = { figure: string; k1: string | null; events: number; children: numb
 const percent = (part: number, whole: number): number | null => (whole > 0 ? (100 * part) / whole : null);
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
+/**
+ * Every count the view needs, in one statement. The events of the period are found first, then the
+ * children they are about are read from `insight_children` once each (not once per event: the base
+ * view looks up each child's latest address and allocation; see childrenSource), and the filters
+ * applied to the pair.
+ */
 async function tallies(ctx: InsightContext): Promise<Tally[]> {
-  const events = applyFilters(ctx, { event: 'e.event_on' });
-  const enquiries = applyFilters(ctx, { event: 's.started_on' });
-  const plans = applyFilters(ctx, { event: 'p.started_on' });
+  const { filters } = ctx;
+  const events = applyFilters(ctx, { event: 'e.event_on', noPeriod: true });
+  const enquiries = applyFilters(ctx, { event: 's.started_on', noPeriod: true });
+  const plans = applyFilters(ctx, { event: 'p.started_on', noPeriod: true });
   const result = await sql<Tally>`
-    WITH s AS MATERIALIZED (
-      SELECT s.person_id, s.result, f.family_id
-      FROM insight_section47_results s
-      JOIN insight_children c ON c.person_id = s.person_id
-      JOIN insight_child_family f ON f.person_id = s.person_id
-      WHERE ${enquiries}
+    WITH e AS MATERIALIZED (
+      SELECT e.stage, e.person_id, e.event_on FROM insight_escalator_events e
+      WHERE ${inPeriod(filters, 'e.event_on')}
+    ), s AS MATERIALIZED (
+      SELECT s.person_id, s.started_on, s.result FROM insight_section47_results s
+      WHERE ${inPeriod(filters, 's.started_on')}
     ), p AS MATERIALIZED (
+      SELECT p.person_id, p.started_on, p.plan_number FROM insight_cp_plans p
+      WHERE ${inPeriod(filters, 'p.started_on')}
+    ), c AS MATERIALIZED (
+      SELECT c.* FROM (${childrenSource(filters)}) c
+      WHERE c.organisation_id = ${ctx.organisationId}::uuid AND c.person_id IN (SELECT person_id FROM e)
+    ), fs AS MATERIALIZED (
+      SELECT s.person_id, s.result, f.family_id
+      FROM s JOIN c ON c.person_id = s.person_id JOIN insight_child_family f ON f.person_id = s.person_id
+      WHERE ${enquiries}
+    ), fp AS MATERIALIZED (
       SELECT p.person_id, p.plan_number, f.family_id
-      FROM insight_cp_plans p
-      JOIN insight_children c ON c.person_id = p.person_id
-      JOIN insight_child_family f ON f.person_id = p.person_id
+      FROM p JOIN c ON c.person_id = p.person_id JOIN insight_child_family f ON f.person_id = p.person_id
       WHERE ${plans}
     )
     SELECT 'stage' AS figure, e.stage AS k1, count(*)::int AS events,
       count(DISTINCT e.person_id)::int AS children, 0 AS families
-      FROM insight_escalator_events e
-      JOIN insight_children c ON c.person_id = e.person_id
+      FROM e JOIN c ON c.person_id = e.person_id
       WHERE ${events}
       GROUP BY e.stage
     UNION ALL
     SELECT 'section47', result, count(*)::int, count(DISTINCT person_id)::int, count(DISTINCT family_id)::int
-      FROM s GROUP BY result
+      FROM fs GROUP BY result
     UNION ALL
     SELECT 'investigated', NULL, count(*)::int, count(DISTINCT person_id)::int, count(DISTINCT family_id)::int
-      FROM s
+      FROM fs
     UNION ALL
     SELECT 'plan', CASE WHEN plan_number >= 3 THEN '3+' ELSE plan_number::text END, count(*)::int,
       count(DISTINCT person_id)::int, count(DISTINCT family_id)::int
-      FROM p GROUP BY 2
+      FROM fp GROUP BY 2
     UNION ALL
     SELECT 'planned', NULL, count(*)::int, count(DISTINCT person_id)::int, count(DISTINCT family_id)::int
-      FROM p`.execute(ctx.db);
+      FROM fp`.execute(ctx.db);
   return result.rows;
 }
 
 function find(rows: readonly Tally[], figure: string, k1: string | null = null): Tally {
   return (
-    rows.find((t) => t.figure === figure && t.k1 === k1) ?? { figure, k1, events: 0, children: 0, families: 0 }
+    rows.find((t) => t.figure === figure && t.k1 === k1) ?? {
+      figure,
+      k1,
+      events: 0,
+      children: 0,
+      families: 0,
+    }
   );
 }
 
@@ -119,12 +140,22 @@ function conversionFigure(rows: readonly Tally[]): Figure {
       { key: 'step', label: 'Step', kind: 'text' },
       { key: 'before', label: 'Stage before', kind: 'count' },
       { key: 'after', label: 'Next stage', kind: 'count' },
-      { key: 'rate', label: 'Next stage as a percentage of the stage before', kind: 'percent', from: ['before', 'after'] },
+      {
+        key: 'rate',
+        label: 'Next stage as a percentage of the stage before',
+        kind: 'percent',
+        from: ['before', 'after'],
+      },
     ],
     rows: pairs.map(({ from, to }) => {
       const before = find(rows, 'stage', from.key).events;
       const after = find(rows, 'stage', to.key).events;
-      return { step: `${from.label} to ${to.label.toLowerCase()}`, before, after, rate: percent(after, before) };
+      return {
+        step: `${from.label} to ${to.label.toLowerCase()}`,
+        before,
+        after,
+        rate: percent(after, before),
+      };
     }),
     chart: { kind: 'bar', x: 'step', y: ['rate'], horizontal: true },
     notes: [
@@ -203,7 +234,12 @@ function perPlanFigure(rows: readonly Tally[]): Figure {
       { key: 'measure', label: 'Counted in', kind: 'text' },
       { key: 'investigated', label: 'Investigated (section 47 enquiry)', kind: 'count' },
       { key: 'planned', label: 'With a child protection plan started', kind: 'count' },
-      { key: 'per_plan', label: 'Investigated for each plan', kind: 'rate', from: ['investigated', 'planned'] },
+      {
+        key: 'per_plan',
+        label: 'Investigated for each plan',
+        kind: 'rate',
+        from: ['investigated', 'planned'],
+      },
     ],
     rows: [
       line('Enquiries and plans', investigated.events, planned.events),

@@ -183,7 +183,7 @@ function rateCells(
 
 function rateColumns(prefix: string, label: string): Column[] {
   return [
-    { key: `${prefix}_children`, label: `Children ${label}`, kind: 'count', total: true },
+    { key: `${prefix}_children`, label: `Children ${label}`, kind: 'count' },
     { key: `${prefix}_rate`, label: 'Per 10,000 children', kind: 'rate', from: [`${prefix}_children`] },
     { key: `${prefix}_lower`, label: 'Lower 95% limit', kind: 'rate', from: [`${prefix}_children`] },
     { key: `${prefix}_upper`, label: 'Upper 95% limit', kind: 'rate', from: [`${prefix}_children`] },
@@ -247,7 +247,7 @@ export function inequalityFigures(ctx: InsightContext, data: InequalityData): Fi
       columns: [
         { key: 'decile', label: 'Deprivation decile (1 = most deprived)', kind: 'text' },
         { key: 'population', label: 'Children living there', kind: 'count' },
-        { key: 'children', label: `Children ${stage.short}`, kind: 'count', total: true },
+        { key: 'children', label: `Children ${stage.short}`, kind: 'count' },
         { key: 's_rate', label: 'Per 10,000 children', kind: 'rate', from: ['children'] },
         { key: 's_lower', label: 'Lower 95% limit', kind: 'rate', from: ['children'] },
         { key: 's_upper', label: 'Upper 95% limit', kind: 'rate', from: ['children'] },
@@ -404,9 +404,7 @@ export function inequalityFigures(ctx: InsightContext, data: InequalityData): Fi
       { key: 'locality', label: 'Locality', kind: 'text' },
       { key: 'decile', label: 'Deprivation decile (1 = most deprived)', kind: 'text' },
       { key: 'population', label: 'Children living there', kind: 'count' },
-      ...STAGES.flatMap((s) =>
-        rateColumns(s.key, s.short).map((c) => (c.kind === 'count' ? { ...c, total: false } : c)),
-      ),
+      ...STAGES.flatMap((s) => rateColumns(s.key, s.short)),
     ],
     rows: gridRows,
     chart: { kind: 'grid', x: 'decile', y: 'locality', value: 'referral_rate' },

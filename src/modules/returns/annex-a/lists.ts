@@ -189,10 +189,10 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
       const b = bounds(w);
       const rows = await query(
         db,
-        sql<Person & Allocated & { referral_date: string; source: string; nfa: boolean; in_year: string }>`
+        sql<Person & Allocated & { referral_date: string; source: string; nfa: boolean; in_year: number }>`
           SELECT ${PERSON_COLUMNS}, r.referral_date::text AS referral_date, r.referral_source AS source,
             r.referral_nfa AS nfa,
-            (SELECT count(*) FROM cin_referrals r2 JOIN help_episodes e2 ON e2.id = r2.episode_id
+            (SELECT count(*)::int FROM cin_referrals r2 JOIN help_episodes e2 ON e2.id = r2.episode_id
               WHERE e2.person_id = p.id AND r2.referral_date BETWEEN ${b.year} AND ${b.asAt}) AS in_year,
             al.team, al.worker
           FROM cin_referrals r JOIN help_episodes e ON e.id = r.episode_id JOIN people p ON p.id = e.person_id
@@ -285,15 +285,15 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
               not_required: boolean | null;
               icpc_on: string | null;
               plan: boolean | null;
-              s47s: string;
-              icpcs: string;
+              s47s: number;
+              icpcs: number;
             }
         >`
           SELECT ${PERSON_COLUMNS}, coalesce(sd.held_on, s.started_on)::text AS strategy_on,
             s.icpc_not_required AS not_required, c.held_on::text AS icpc_on, c.outcome_plan AS plan,
-            (SELECT count(*) FROM section47_enquiries s2 WHERE s2.person_id = p.id
+            (SELECT count(*)::int FROM section47_enquiries s2 WHERE s2.person_id = p.id
               AND s2.started_on BETWEEN ${b.year} AND ${b.asAt}) AS s47s,
-            (SELECT count(*) FROM conferences c2 WHERE c2.person_id = p.id AND c2.kind = 'initial'
+            (SELECT count(*)::int FROM conferences c2 WHERE c2.person_id = p.id AND c2.kind = 'initial'
               AND c2.held_on BETWEEN ${b.year} AND ${b.asAt}) AS icpcs,
             al.team, al.worker
           FROM section47_enquiries s JOIN people p ON p.id = s.person_id
@@ -430,7 +430,7 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
               reviewed_on: string | null;
               ended_on: string | null;
               emergency: boolean;
-              previous: string;
+              previous: number;
             }
         >`
           SELECT ${PERSON_COLUMNS}, pl.started_on::text AS started_on, pl.initial_category, pl.latest_category,
@@ -441,7 +441,7 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
             EXISTS (SELECT 1 FROM legal_statuses ls JOIN care_periods cp ON cp.id = ls.care_period_id
               WHERE cp.person_id = p.id AND ls.code IN ('L1', 'L2') AND ls.started_on <= ${b.asAt}
               AND (ls.ended_on IS NULL OR ls.ended_on >= ${b.from})) AS emergency,
-            (SELECT count(*) FROM plans p2 WHERE p2.person_id = p.id AND p2.kind = 'child_protection'
+            (SELECT count(*)::int FROM plans p2 WHERE p2.person_id = p.id AND p2.kind = 'child_protection'
               AND p2.started_on < pl.started_on) AS previous,
             al.team, al.worker
           FROM plans pl JOIN people p ON p.id = pl.person_id
@@ -522,7 +522,7 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
               permanence: string | null;
               health_on: string | null;
               dental_on: string | null;
-              placements: string;
+              placements: number;
               ended_on: string | null;
               reason: string | null;
               pl_on: string | null;
@@ -532,8 +532,8 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
               urn: string | null;
               placed_la: string | null;
               home_la: string | null;
-              missing: string;
-              absent: string;
+              missing: number;
+              absent: number;
               offered: boolean | null;
               accepted: boolean | null;
             }
@@ -551,7 +551,7 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
               AND h.kind = 'health_assessment' AND h.on_date <= ${b.asAt}) AS health_on,
             (SELECT max(h.on_date)::text FROM health_checks h WHERE h.person_id = p.id
               AND h.kind = 'dental_check' AND h.on_date <= ${b.asAt}) AS dental_on,
-            (SELECT count(*) FROM placements x JOIN care_periods c3 ON c3.id = x.care_period_id
+            (SELECT count(*)::int FROM placements x JOIN care_periods c3 ON c3.id = x.care_period_id
               WHERE c3.person_id = p.id AND x.started_on <= ${b.asAt}
               AND (x.ended_on IS NULL OR x.ended_on >= ${b.year})) AS placements,
             cp.ended_on::text AS ended_on, cp.reason_ceased AS reason,
@@ -559,9 +559,9 @@ export const ANNEX_A_LISTS: readonly AnnexAList[] = [
             (SELECT l.la_code FROM postcodes pc JOIN lsoa21 l ON l.code = pc.lsoa21_code
               WHERE pc.postcode = pl.postcode) AS placed_la,
             o.la_code AS home_la,
-            (SELECT count(*) FROM missing_episodes m WHERE m.person_id = p.id AND m.kind = 'M'
+            (SELECT count(*)::int FROM missing_episodes m WHERE m.person_id = p.id AND m.kind = 'M'
               AND m.started_on BETWEEN ${b.year} AND ${b.asAt}) AS missing,
-            (SELECT count(*) FROM missing_episodes m WHERE m.person_id = p.id AND m.kind = 'A'
+            (SELECT count(*)::int FROM missing_episodes m WHERE m.person_id = p.id AND m.kind = 'A'
               AND m.started_on BETWEEN ${b.year} AND ${b.asAt}) AS absent,
             lm.return_interview_offered AS offered, lm.return_interview_accepted AS accepted,
             al.team, al.worker

@@ -86,6 +86,12 @@ export type Ssda903Context = {
   providers?: ReadonlyMap<string, OfstedProvider> | undefined;
   /** The returning council's LA code, in the scheme of `OfstedProvider.la` (rule 229). */
   la?: string | undefined;
+  /**
+   * The episodes carry PL_DISTANCE, PL_LA and PL_LOCATION worked out from a postcode directory
+   * (ssda903/postcodes.ts), so a blank one could not be derived. Without it the rules on those
+   * fields fall back to what the postcodes alone show.
+   */
+  derived?: boolean | undefined;
 };
 
 /** One Ofsted-registered provider, as the URN rules need it. */

@@ -137,10 +137,15 @@ export async function returnsRoutes(app: FastifyInstance, options: { deps: Deps 
     const dir = upload.uploadDir;
     upload.keepUpload = true;
     const hasPrevious = (upload.uploaded ?? []).some((f) => f.field === 'previous');
-    const inner = checkWork(kind, year, {
-      current: kind === 'validate_cin' ? (files[0]?.path ?? '') : join(dir, 'current'),
-      previous: hasPrevious ? join(dir, 'previous') : undefined,
-    });
+    const inner = checkWork(
+      kind,
+      year,
+      {
+        current: kind === 'validate_cin' ? (files[0]?.path ?? '') : join(dir, 'current'),
+        previous: hasPrevious ? join(dir, 'previous') : undefined,
+      },
+      { db: deps.db, organisationId: actor.organisationId },
+    );
     const run = await startRun(deps, actor, {
       kind,
       year,

@@ -4,8 +4,9 @@
  * placements with foster carers for adoption (217), and reasons for placement change (225, 226,
  * 233, 234).
  *
- * The postcode rules can only check that the postcodes are real UK postcodes: the distance and the
- * placing authority are derived from a postcode directory the return does not hold. The URN rules
+ * The postcode rules (164, 169, 179) check the fields the DfE derives from the postcodes (distance,
+ * LA and location of the placement) when the run derived them (`ctx.derived`, ssda903/postcodes.ts);
+ * without them they can only check that the postcodes look like real UK postcodes. The URN rules
  * (219, 221, 224, 227-229) check against Ofsted's provider list when the run is given it
  * (`ctx.providers`) and are skipped otherwise.
  */
@@ -18,6 +19,7 @@ import {
   type Row,
   type Ssda903Context,
 } from '../../model.ts';
+import { outsideEngland } from '../../postcodes.ts';
 import type { Ssda903Rule } from '../index.ts';
 import {
   addRow,
@@ -189,19 +191,45 @@ const rule149: Ssda903Rule = {
   },
 };
 
+/** A derived distance is a number of miles from 0.0 to 999.9. */
+function validDistance(value: string): boolean {
+  const miles = Number(value);
+  return /^\d+(\.\d+)?$/.test(value.trim()) && miles >= 0 && miles <= 999.9;
+}
+
 /**
  * The placement distance is worked out from the home and placement postcodes (not for children who
- * are or were UASC this year or last, nor for short breaks): both must be real UK postcodes.
+ * are or were UASC this year or last, nor for short breaks): both must be real UK postcodes. When
+ * the run derived the distance, it must also be in range, and be there when both postcodes are
+ * given (blank = a postcode not in the directory), unless a postcode lies outside England, beyond
+ * Hearth's directory.
  */
 function check164(c: Child903, ctx: Ssda903Context): Finding[] {
   if (uascRow(c.tables) || (ctx.hasPrevious && uascRow(c.previous))) return [];
   const out: Finding[] = [];
   for (const r of c.tables.Episodes) {
     if (SHORT_BREAKS.has(val(r, 'LS') ?? '')) continue;
-    const bad = (['HOME_POST', 'PL_POST'] as const).filter((f) => present(r, f) && !isPostcode(val(r, f)));
+    const bad: string[] = (['HOME_POST', 'PL_POST'] as const).filter(
+      (f) => present(r, f) && !isPostcode(val(r, f)),
+    );
+    const distance = val(r, 'PL_DISTANCE');
+    if (distance !== undefined) {
+      if (!validDistance(distance)) bad.push('PL_DISTANCE');
+    } else if (ctx.derived === true && bad.length === 0 && present(r, 'HOME_POST') && present(r, 'PL_POST')) {
+      const beyond = outsideEngland(val(r, 'HOME_POST')) ?? outsideEngland(val(r, 'PL_POST'));
+      if (beyond === undefined) bad.push('HOME_POST', 'PL_POST', 'PL_DISTANCE');
+    }
     if (bad.length > 0) out.push(at('Episodes', bad, r));
   }
   return out;
+}
+
+/** Fixture: the run derived the placement fields, and these are the baseline episode's. */
+function derivedAs(values: Record<string, string>): (c: Child903, ctx: Ssda903Context) => void {
+  return (c, ctx) => {
+    ctx.derived = true;
+    Object.assign(episodeOf(c).values, values);
+  };
 }
 
 const rule164: Ssda903Rule = {
@@ -211,9 +239,16 @@ const rule164: Ssda903Rule = {
     fail: [
       (c) => void (episodeOf(c).values.HOME_POST = 'AL1'),
       (c) => void (episodeOf(c).values.PL_POST = 'NOWHERE'),
+      // derived: both postcodes look right but one is not in the directory, so no distance
+      derivedAs({ PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
+      derivedAs({ PL_DISTANCE: '1000.0', PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
     ],
     pass: [
       (c) => void (episodeOf(c).values.HOME_POST = 'SW1A 1AA'),
+      derivedAs({ PL_DISTANCE: '2.6', PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
+      derivedAs({ PL_DISTANCE: '999.9', PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
+      // the placement is in Wales: no distance from Hearth's English directory, but not the child's fault
+      derivedAs({ PL_POST: 'CF10 1EP', PL_LA: 'WAL', PL_LOCATION: 'OUT' }),
       (c) => {
         episodeOf(c).values.HOME_POST = 'ABROAD';
         addRow(c, 'UASC', { SEX: 'F', DOB: val(headerOf(c), 'DOB') });
@@ -227,31 +262,89 @@ function placePostcodeMissing(r: Row): boolean {
   return !SHORT_BREAKS.has(val(r, 'LS') ?? '') && !isPostcode(val(r, 'PL_POST'));
 }
 
+/** A derived PL_LA: an English authority's code, or the country of a placement outside England. */
+const PL_LA = /^(E\d{8}|SCO|WAL|NIR)$/;
+
+/**
+ * The LA of placement must be valid and present (except for short breaks). Derived from the
+ * placement postcode: when the run derived it, blank means the postcode is not in the directory;
+ * otherwise only the postcode itself can be checked.
+ */
+function check169(c: Child903, ctx: Ssda903Context): Finding[] {
+  return c.tables.Episodes.flatMap((r) => {
+    if (SHORT_BREAKS.has(val(r, 'LS') ?? '')) return [];
+    const la = val(r, 'PL_LA');
+    if (la !== undefined) return PL_LA.test(la) ? [] : [at('Episodes', ['PL_LA'], r)];
+    if (ctx.derived === true) return [at('Episodes', ['PL_LA', 'PL_POST'], r)];
+    return placePostcodeMissing(r) ? [at('Episodes', ['PL_POST'], r)] : [];
+  });
+}
+
 const rule169: Ssda903Rule = {
   code: '169',
-  check: (c) => flag('Episodes', ['PL_POST'], c.tables.Episodes, placePostcodeMissing),
+  check: check169,
   fixtures: {
-    fail: [(c) => delete episodeOf(c).values.PL_POST, (c) => void (episodeOf(c).values.PL_POST = 'AL3')],
+    fail: [
+      (c) => delete episodeOf(c).values.PL_POST,
+      (c) => void (episodeOf(c).values.PL_POST = 'AL3'),
+      // derived, but the placement postcode is not in the directory
+      derivedAs({ PL_DISTANCE: '0.0' }),
+    ],
     pass: [
       (c) => void (episodeOf(c).values.PL_POST = 'ch5 3ab'),
       (c) => {
         delete episodeOf(c).values.PL_POST;
         episodeOf(c).values.LS = 'V3';
       },
+      derivedAs({ PL_DISTANCE: '2.6', PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
+      derivedAs({ PL_POST: 'CF10 1EP', PL_LA: 'WAL', PL_LOCATION: 'OUT' }),
+      (c, ctx) => {
+        ctx.derived = true;
+        delete episodeOf(c).values.PL_POST;
+        episodeOf(c).values.LS = 'V4';
+      },
     ],
   },
 };
 
+/**
+ * The placement location must be IN or OUT (except for short breaks). Derived from the LA of
+ * placement and the council's own code: when the run derived it for a known council, blank means it
+ * could not be; otherwise only the placement postcode can be checked.
+ */
+function check179(c: Child903, ctx: Ssda903Context): Finding[] {
+  return c.tables.Episodes.flatMap((r) => {
+    if (SHORT_BREAKS.has(val(r, 'LS') ?? '')) return [];
+    const where = val(r, 'PL_LOCATION');
+    if (where !== undefined)
+      return where === 'IN' || where === 'OUT' ? [] : [at('Episodes', ['PL_LOCATION'], r)];
+    if (ctx.derived === true && ctx.la !== undefined) return [at('Episodes', ['PL_LOCATION', 'PL_POST'], r)];
+    return placePostcodeMissing(r) ? [at('Episodes', ['PL_POST'], r)] : [];
+  });
+}
+
 const rule179: Ssda903Rule = {
   code: '179',
-  check: (c) => flag('Episodes', ['PL_POST'], c.tables.Episodes, placePostcodeMissing),
+  check: check179,
   fixtures: {
-    fail: [(c) => delete episodeOf(c).values.PL_POST],
+    fail: [
+      (c) => delete episodeOf(c).values.PL_POST,
+      (c, ctx) => {
+        derivedAs({ PL_DISTANCE: '2.6' })(c, ctx);
+        ctx.la = 'E10000015';
+      },
+      derivedAs({ PL_LOCATION: 'ELSEWHERE' }),
+    ],
     pass: [
       (c) => {
         delete episodeOf(c).values.PL_POST;
         episodeOf(c).values.LS = 'V4';
       },
+      (c, ctx) => {
+        derivedAs({ PL_DISTANCE: '2.6', PL_LA: 'E10000015', PL_LOCATION: 'IN' })(c, ctx);
+        ctx.la = 'E10000015';
+      },
+      derivedAs({ PL_DISTANCE: '31.2', PL_LA: 'E06000055', PL_LOCATION: 'OUT' }),
     ],
   },
 };

@@ -5,7 +5,15 @@
  */
 import { addYears, ageOn, ukDay } from '../../../validation/dates.ts';
 import type { Finding } from '../../../validation/rule.ts';
-import { row, type Child903, type Row, type Ssda903Table, type Ssda903Tables } from '../../model.ts';
+import {
+  row,
+  type Child903,
+  type Row,
+  type Ssda903Context,
+  type Ssda903Table,
+  type Ssda903Tables,
+} from '../../model.ts';
+import { outsideEngland } from '../../postcodes.ts';
 
 export type Ep = {
   readonly row: Row;
@@ -140,11 +148,17 @@ export function distance(r: Row): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** A distance is recorded, or can be derived because both postcodes are given. */
-export function distanceKnown(r: Row): boolean {
-  return (
-    r.values.PL_DISTANCE !== undefined || (r.values.HOME_POST !== undefined && r.values.PL_POST !== undefined)
-  );
+/**
+ * A distance is recorded, or the DfE would derive one. When the run derived the placement fields
+ * (`ctx.derived`), a blank PL_DISTANCE means it could not be worked out — unless a postcode lies
+ * outside England, beyond Hearth's postcode directory but not the DfE's. Without derived fields,
+ * a distance counts as known when both postcodes are given.
+ */
+export function distanceKnown(r: Row, ctx: Ssda903Context): boolean {
+  const v = r.values;
+  if (v.PL_DISTANCE !== undefined) return true;
+  if (v.HOME_POST === undefined || v.PL_POST === undefined) return false;
+  return !ctx.derived || outsideEngland(v.HOME_POST) !== undefined || outsideEngland(v.PL_POST) !== undefined;
 }
 
 // --- fixture builders -------------------------------------------------------------------------

@@ -5,8 +5,9 @@
  *
  * The DfE derives `PL_DISTANCE`, `PL_LA` and `PL_LOCATION` from the home and placement postcodes;
  * the CSV files carry only the postcodes. Rules on those fields read them from the episode row
- * when a loader with postcode data has added them, and are silent otherwise (392a and 406 treat a
- * distance as recorded when both postcodes are given, since the DfE derives it from them).
+ * when the run derived them (ssda903/postcodes.ts, `ctx.derived`), and are silent otherwise (392a
+ * and 406 then treat a distance as recorded when both postcodes are given, since the DfE derives it
+ * from them).
  */
 import { emptyTables, row, type Child903, type Row, type Ssda903Context } from '../../model.ts';
 import type { Ssda903Rule } from '../index.ts';
@@ -38,18 +39,33 @@ function uasc(c: Child903): void {
   addRow(c, 'UASC', { SEX: 'F', DOB: '15/07/2012', DUC: '15/07/2030' });
 }
 
+/** Fixture: the run derived the placement fields, and these are the first episode's. */
+const derived =
+  (values: Record<string, string | undefined>): Mutate =>
+  (c, ctx) => {
+    ctx.derived = true;
+    setCells(c.tables.Episodes[0], values);
+  };
+
 const rule392a: Ssda903Rule = {
   code: '392a',
-  check: (child) => {
+  check: (child, ctx) => {
     if (isUascOrFormer(child)) return [];
-    return child.tables.Episodes.filter((e) => !isShortBreak(e) && !distanceKnown(e)).map((e) =>
+    return child.tables.Episodes.filter((e) => !isShortBreak(e) && !distanceKnown(e, ctx)).map((e) =>
       at('Episodes', ['PL_DISTANCE', 'HOME_POST', 'PL_POST'], e),
     );
   },
   fixtures: {
-    fail: [ep0({ HOME_POST: undefined })],
+    fail: [
+      ep0({ HOME_POST: undefined }),
+      // both postcodes given, but one is not in the directory: no distance could be derived
+      derived({ PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
+    ],
     pass: [
       ep0({ HOME_POST: undefined, PL_DISTANCE: '4.2' }),
+      derived({ PL_DISTANCE: '2.6', PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
+      // a home in Wales: beyond Hearth's directory, but the DfE works the distance out
+      derived({ HOME_POST: 'CF10 1EP', PL_LA: 'E10000015', PL_LOCATION: 'IN' }),
       (c) => {
         setCells(c.tables.Episodes[0], { HOME_POST: undefined });
         uasc(c);
@@ -130,13 +146,19 @@ const rule398: Ssda903Rule = {
 
 const rule406: Ssda903Rule = {
   code: '406',
-  check: (child) => {
+  check: (child, ctx) => {
     if (!isUascOrFormer(child)) return [];
-    return child.tables.Episodes.filter(distanceKnown).map((e) => at('Episodes', ['PL_DISTANCE'], e));
+    return child.tables.Episodes.filter((e) => distanceKnown(e, ctx)).map((e) =>
+      at('Episodes', ['PL_DISTANCE'], e),
+    );
   },
   fixtures: {
     fail: [
       uasc,
+      (c, ctx) => {
+        uasc(c);
+        derived({ PL_DISTANCE: '2.6', PL_LA: 'E10000015' })(c, ctx);
+      },
       (c) => {
         uasc(c);
         setCells(c.tables.Episodes[0], { HOME_POST: undefined, PL_DISTANCE: '12.5' });
@@ -146,6 +168,11 @@ const rule406: Ssda903Rule = {
       (c) => {
         uasc(c);
         setCells(c.tables.Episodes[0], { HOME_POST: undefined });
+      },
+      (c, ctx) => {
+        // derived, but a postcode was not in the directory: no distance
+        uasc(c);
+        derived({ PL_LA: 'E10000015' })(c, ctx);
       },
     ],
   },
@@ -415,7 +442,8 @@ const rule453: Ssda903Rule = {
     if (!pair) return [];
     const now = distance(pair.first.row);
     const before = distance(pair.last.row);
-    return now !== null && before !== null && Math.abs(now - before) >= 0.2
+    // within a hair of 0.2 counts: distances of one decimal differ by float noise (2.8 - 2.6 < 0.2)
+    return now !== null && before !== null && Math.abs(now - before) >= 0.2 - 1e-9
       ? [at('Episodes', ['PL_DISTANCE'], pair.first.row)]
       : [];
   },

@@ -169,18 +169,38 @@ const rule503D: Ssda903Rule = {
 };
 
 /**
- * 503G/H/J compare fields the DfE derives from postcodes (distance from home to placement, the LA
- * and the in/out-of-area location of the placement). The return holds only the postcodes, so:
- * 503G (distance, from HOME_POST and PL_POST) is raised when either postcode differs; 503H and
- * 503J (from PL_POST alone) are raised when the placement postcode is given on one side only —
- * two different postcodes may lie in the same LA, which cannot be told without a postcode lookup.
+ * 503G/H/J compare fields the DfE derives from postcodes: the distance from home to placement, the
+ * LA and the in/out-of-area location of the placement. When the run derived them (`ctx.derived`,
+ * ssda903/postcodes.ts, which derives last year's too), they are compared as the DfE does: the
+ * distances must be within 0.2 miles (a blank one is not compared), the LA and location must be
+ * equal (blank equals blank). Without them only the postcodes can be compared: 503G is raised when
+ * either postcode differs; 503H and 503J when the placement postcode is given on one side only (two
+ * different postcodes may lie in the same LA, which cannot be told without a postcode directory).
  */
+function derivedFixture(
+  field: string,
+  before: string,
+  now: string,
+): (c: Child903, ctx: Ssda903Context) => void {
+  return (c, ctx) => {
+    ctx.derived = true;
+    firstOf(continuing(c, ctx).Episodes).values[field] = before;
+    ep(c).values[field] = now;
+  };
+}
+
 const rule503G: Ssda903Rule = {
   code: '503G',
   check: (child, ctx) => {
     const open = openPreviousEpisode(child, ctx);
     const first = firstEpisode(child.tables);
     if (!open || !first) return [];
+    if (ctx.derived === true) {
+      const before = Number(val(open.row, 'PL_DISTANCE') ?? Number.NaN);
+      const now = Number(val(first.row, 'PL_DISTANCE') ?? Number.NaN);
+      // NaN (blank or not a number) compares false: not a contradiction
+      return Math.abs(now - before) >= 0.2 - 1e-9 ? [at('Episodes', ['PL_DISTANCE'], first.row)] : [];
+    }
     const same =
       postcode(val(open.row, 'HOME_POST')) === postcode(val(first.row, 'HOME_POST')) &&
       postcode(val(open.row, 'PL_POST')) === postcode(val(first.row, 'PL_POST'));
@@ -194,23 +214,39 @@ const rule503G: Ssda903Rule = {
       (c, ctx) => {
         firstOf(continuing(c, ctx).Episodes).values.HOME_POST = 'LU1 1AA';
       },
+      derivedFixture('PL_DISTANCE', '2.6', '2.8'),
+      derivedFixture('PL_DISTANCE', '31.0', '2.6'),
     ],
     pass: [
       (c, ctx) => {
         // spacing and case are not differences
         firstOf(continuing(c, ctx).Episodes).values.PL_POST = 'al35pq';
       },
+      derivedFixture('PL_DISTANCE', '2.6', '2.7'),
+      // derived: the same distance from a different home postcode is no contradiction
+      (c, ctx) => {
+        derivedFixture('PL_DISTANCE', '2.6', '2.6')(c, ctx);
+        ep(c).values.HOME_POST = 'AL1 3JZ';
+      },
     ],
   },
 };
 
-function placementPostcodePresence(code: string): Ssda903Rule {
+function placementFieldUnchanged(
+  code: string,
+  field: 'PL_LA' | 'PL_LOCATION',
+  before: string,
+  now: string,
+): Ssda903Rule {
   return {
     code,
     check: (child, ctx) => {
       const open = openPreviousEpisode(child, ctx);
       const first = firstEpisode(child.tables);
       if (!open || !first) return [];
+      if (ctx.derived === true) {
+        return val(open.row, field) === val(first.row, field) ? [] : [at('Episodes', [field], first.row)];
+      }
       const had = postcode(val(open.row, 'PL_POST')) !== undefined;
       const has = postcode(val(first.row, 'PL_POST')) !== undefined;
       return had === has ? [] : [at('Episodes', ['PL_POST'], first.row)];
@@ -221,10 +257,22 @@ function placementPostcodePresence(code: string): Ssda903Rule {
           continuing(c, ctx);
           delete ep(c).values.PL_POST;
         },
+        derivedFixture(field, before, now),
+        (c, ctx) => {
+          // derived: last year's placement was found, this year's postcode is not in the directory
+          derivedFixture(field, before, now)(c, ctx);
+          Reflect.deleteProperty(ep(c).values, field);
+        },
       ],
       pass: [
         (c, ctx) => {
           continuing(c, ctx);
+        },
+        derivedFixture(field, before, before),
+        (c, ctx) => {
+          // derived: a different placement postcode in the same LA and location
+          derivedFixture(field, before, before)(c, ctx);
+          ep(c).values.PL_POST = 'AL3 5PR';
         },
       ],
     },
@@ -447,8 +495,8 @@ export const EPISODE_RULES: readonly Ssda903Rule[] = [
   sameAsOpenEpisode('503E', 'PLACE_PROVIDER', 'PR4'),
   sameAsOpenEpisode('503F', 'URN', 'SC123456'),
   rule503G,
-  placementPostcodePresence('503H'),
-  placementPostcodePresence('503J'),
+  placementFieldUnchanged('503H', 'PL_LA', 'E10000015', 'E06000055'),
+  placementFieldUnchanged('503J', 'PL_LOCATION', 'IN', 'OUT'),
   rule504,
   rule516,
   rule526,
