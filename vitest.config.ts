@@ -25,7 +25,9 @@ export default defineConfig({
           pool: 'forks',
           fileParallelism: false,
           testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Starting the demo server (migrations on an empty copy of the seeded template) can take
+          // minutes on a loaded two-core machine.
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -27,7 +27,7 @@ function portRange(value: string | undefined): { first: number; last: number } |
   const last = Number(match[2]);
   return first <= last && last < 65536 ? { first, last } : undefined;
 }
-const START_TIMEOUT_MS = 100_000;
+const START_TIMEOUT_MS = 240_000;
 const STOP_TIMEOUT_MS = 10_000;
 const OUTPUT_LIMIT = 200_000;
 
