@@ -68,6 +68,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const peak = () => mb(process.resourceUsage().maxRSS * 1024);
+const counted = (n: number, one: string, many: string) => `${fmtInt(n)} ${n === 1 ? one : many}`;
+const issueCounts = (errors: number, queries: number) =>
+  `${counted(errors, 'error', 'errors')}, ${counted(queries, 'query', 'queries')}`;
 const tally = (issues: readonly Issue[]) => {
   let errors = 0;
   for (const i of issues) if (i.severity === 'error') errors += 1;
@@ -140,7 +143,7 @@ async function main(): Promise<void> {
       name: 'rules (while making)',
       seconds: rulesSeconds,
       children: cinKids.length,
-      note: `${String(cinIssues.rules)} rules; ${fmtInt(cinTally.errors)} errors, ${fmtInt(cinTally.queries)} queries`,
+      note: `${String(cinIssues.rules)} rules; ${issueCounts(cinTally.errors, cinTally.queries)}`,
     });
     const xml = join(dir, 'cin.xml');
     const [, writeSeconds] = await timed(async () => {
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
       name: '**the run** (`produceWork`: read, check, write in one pass)',
       seconds: cinRunSeconds,
       children: cinKids.length,
-      note: `${mb(cinRun.output.byteLength)}; ${fmtInt(cinRun.errors ?? 0)} errors, ${fmtInt(cinRun.queries ?? 0)} queries; peak RSS ${peak()}`,
+      note: `${mb(cinRun.output.byteLength)}; ${issueCounts(cinRun.errors ?? 0, cinRun.queries ?? 0)}; peak RSS ${peak()}`,
     });
     log('CIN census: validating the file made');
     const [cinReport, validateSeconds] = await timed(() => validateCin(xml, year));
@@ -171,7 +174,7 @@ async function main(): Promise<void> {
       name: 'validate the file made (`validateCin`)',
       seconds: validateSeconds,
       children: cinReport.children,
-      note: `${String(cinReport.rules)} rules; ${fmtInt(cinReport.errors)} errors, ${fmtInt(cinReport.queries)} queries`,
+      note: `${String(cinReport.rules)} rules; ${issueCounts(cinReport.errors, cinReport.queries)}`,
     });
     const [readBack, readBackSeconds] = await timed(async () => {
       const file = await openCin(xml, { censusYear: year });
@@ -233,7 +236,7 @@ async function main(): Promise<void> {
       name: 'rules (while making)',
       seconds: rules903Seconds,
       children: kids903.length,
-      note: `${String(issues903.rules)} rules; ${fmtInt(tally903.errors)} errors, ${fmtInt(tally903.queries)} queries`,
+      note: `${String(issues903.rules)} rules; ${issueCounts(tally903.errors, tally903.queries)}`,
     });
     const csvDir = join(dir, 'ssda903');
     const [rows903, write903Seconds] = await timed(() => write903(csvDir, kids903, year));
@@ -254,7 +257,7 @@ async function main(): Promise<void> {
       name: '**the run** (`produceWork`: read, postcodes, check, write, zip)',
       seconds: run903Seconds,
       children: kids903.length,
-      note: `${mb(run903.output.byteLength)} zip; ${fmtInt(run903.errors ?? 0)} errors, ${fmtInt(run903.queries ?? 0)} queries; peak RSS ${peak()}`,
+      note: `${mb(run903.output.byteLength)} zip; ${issueCounts(run903.errors ?? 0, run903.queries ?? 0)}; peak RSS ${peak()}`,
     });
     log('SSDA903: validating the files made');
     const [report903, validate903Seconds] = await timed(() =>
@@ -267,7 +270,7 @@ async function main(): Promise<void> {
       name: 'validate the files made (`validateSsda903`)',
       seconds: validate903Seconds,
       children: report903.children,
-      note: `${String(report903.rules)} rules; ${fmtInt(report903.errors)} errors, ${fmtInt(report903.queries)} queries`,
+      note: `${String(report903.rules)} rules; ${issueCounts(report903.errors, report903.queries)}`,
     });
     const [readBack903, readBack903Seconds] = await timed(() => readSsda903(csvDir, year));
     s903.push({
