@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -491,6 +492,13 @@ describe('children with known histories', () => {
         .trim()
         .split('\n'),
     ).toHaveLength(4);
+    expect(
+      await returnsProduceCommand(['annex-a', ...args, '--out', join(dir, 'annex-a.xlsx')], open, io),
+    ).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(join(dir, 'annex-a.xlsx'));
+    expect(workbook.worksheets.map((w) => w.name)).toContain('List 8 Children in Care');
+    expect(out).toContain('Ofsted Annex A as at 31/03/2026');
     expect(await returnsProduceCommand(['cin', '--year', 'soon', '--out', 'x'], open, io)).toBe(2);
   });
 });

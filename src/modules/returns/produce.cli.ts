@@ -1,20 +1,23 @@
 /**
- * `npx hearth returns cin --year 2026 --out FILE.xml` and `npx hearth returns ssda903 --year 2026
- * --out DIR`: the statutory returns produced from the records. Progress (children written so far)
+ * `npx hearth returns cin --year 2026 --out FILE.xml`, `npx hearth returns ssda903 --year 2026
+ * --out DIR` and `npx hearth returns annex-a --year 2026 --out FILE.xlsx`: the statutory returns
+ * (and Ofsted's Annex A lists) produced from the records. Progress (children written so far)
  * goes to stderr, the summary to stdout; bad input gives a clear message and exit code 2, checked
  * before anything is read or written.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { DbHandle } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
+import { annexAWorkbook } from './annex-a/produce.ts';
 import { cinChildren, cinHeader } from './cin/produce.ts';
 import { writeCin } from './cin/write.ts';
 import { ssda903Children } from './ssda903/produce.ts';
 import type { Child903 } from './ssda903/model.ts';
 import { write903 } from './ssda903/write.ts';
+import { dayOf, dayToUk } from './validation/dates.ts';
 
 export type Output = { write(text: string): unknown };
 export type Io = { readonly out: Output; readonly err: Output };
@@ -23,7 +26,9 @@ export type Open = <T>(work: (handle: DbHandle) => Promise<T>) => Promise<T>;
 export const RETURNS_PRODUCE_HELP = `  returns cin --year YYYY --out FILE.xml [--lea NNN] [--organisation ID] [--serial 001]
                                   Produce the CIN census for the year ending 31 March YYYY
   returns ssda903 --year YYYY --out DIR [--organisation ID]
-                                  Produce the SSDA903 files (one CSV per table) for the year`;
+                                  Produce the SSDA903 files (one CSV per table) for the year
+  returns annex-a --year YYYY --out FILE.xlsx [--organisation ID]
+                                  Produce Ofsted's Annex A lists as at 31 March YYYY (or today, if sooner)`;
 
 class UsageError extends Error {}
 
@@ -88,12 +93,28 @@ export async function returnsProduceCommand(
 ): Promise<number> {
   const [which, ...rest] = args;
   try {
-    if (which !== 'cin' && which !== 'ssda903')
+    if (which !== 'cin' && which !== 'ssda903' && which !== 'annex-a')
       throw new UsageError(`Which return? Use one of:\n${RETURNS_PRODUCE_HELP}`);
     const options = parse(rest);
     return await open(async ({ db }) => {
       const organisationId = await organisationOf(db, options.organisation);
       const started = performance.now();
+      if (which === 'annex-a') {
+        if (organisationId === undefined)
+          throw new UsageError('Which council? Give --organisation (its name, ONS code or id).');
+        const today = now();
+        const asAt = Math.min(
+          dayOf(options.year, 3, 31),
+          dayOf(today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate()),
+        );
+        const workbook = await annexAWorkbook(db, { organisationId, asAt });
+        writeFileSync(options.out, workbook.bytes);
+        io.out.write(
+          `Ofsted Annex A as at ${dayToUk(asAt)}: lists 1-11 with ${workbook.rowsPerList.join(', ')} rows ` +
+            `written to ${options.out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+        return 0;
+      }
       if (which === 'cin') {
         const header = await cinHeader(db, {
           censusYear: options.year,
