@@ -453,11 +453,11 @@ async function ssda903Batch(
         DUC: person.uasc_ceased_on ? ukDate(person.uasc_ceased_on) : undefined,
       });
 
-    // OC2: looked after continuously for at least 12 months at 31 March (short breaks aside).
-    const current = ownPeriods.find((p) => p.ended_on === null || p.ended_on > end);
-    const yearAgo = addYearsIso(end, -1);
+    // OC2: looked after continuously for at least 12 months at 31 March (short breaks aside): in
+    // care from 1 April (or before) and not left before 31 March, as the validation rules read it.
+    const current = ownPeriods.find((p) => p.ended_on === null || p.ended_on >= end);
     const shortBreaks = episodes.some((e) => SHORT_BREAKS.has(e.episode.legalStatus));
-    if (current && current.started_on <= yearAgo && !shortBreaks) {
+    if (current && current.started_on <= start && !shortBreaks) {
       const own = checksOf.get(person.id) ?? [];
       const has = (kind: string) => (own.some((c) => c.kind === kind) ? '1' : '0');
       const sdq = [...own].reverse().find((c) => c.kind === 'sdq');
