@@ -62,6 +62,12 @@ import type {
 import type { ProtectionTables } from '../modules/protection/protection.table.ts';
 import type { CareTables } from '../modules/care/care.table.ts';
 import type { ReturnTables } from '../modules/returns/returns.table.ts';
+import type { PortalTables } from '../modules/portal/portal.table.ts';
+import type { PortalContentTables } from '../modules/portal/content.table.ts';
+import type { RecordsRequestTables } from '../modules/portal/records-requests.table.ts';
+import type { PartnerTables } from '../modules/partners/partners.table.ts';
+import type { DirectoryTables } from '../modules/directory/directory.table.ts';
+import type { FamilyNetworkTables } from '../modules/protection/family-network.table.ts';
 import type { AuditLogTable } from '../platform/audit/audit.table.ts';
 import type { LoginThrottleTable, SessionTable } from '../platform/auth/auth.table.ts';
 
@@ -125,4 +131,10 @@ export type Database = {
   liberty_orders: LibertyOrderTable;
 } & ProtectionTables &
   CareTables &
-  ReturnTables;
+  ReturnTables &
+  PortalTables &
+  PortalContentTables &
+  RecordsRequestTables &
+  PartnerTables &
+  DirectoryTables &
+  FamilyNetworkTables;

@@ -12,6 +12,8 @@ import { registerSessions } from './plugins/session.ts';
 import { registerStaticFiles } from './plugins/static-files.ts';
 import { healthRoutes } from './health.ts';
 import { staffApp } from './staff/index.ts';
+import { portalApp } from './portal/index.ts';
+import { openReferralRoutes } from './openreferral/routes.ts';
 import { navigationFor } from './staff/navigation.ts';
 import { makeViews } from './views.ts';
 import type { DbHandle } from '../db/connect.ts';
@@ -47,7 +49,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { deps } = options;
   const views = makeViews({ watch: deps.config.reloadTemplates });
   const app: FastifyInstance = Fastify({
-    logger: options.logger ?? { ...loggerOptions(deps.config.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: options.logger ?? {
+      ...loggerOptions(deps.config.logLevel),
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
@@ -64,19 +69,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Staff pages post HTML forms only: a JSON or plain-text body is refused (415, shown as a 400 page).
   app.removeContentTypeParser(['application/json', 'text/plain']);
 
-  app.decorateReply('view', function view(this: import('fastify').FastifyReply, template: string, context = {}) {
-    const request = this.request;
-    const html = views.render(template, {
-      cspNonce: this.cspNonce.script,
-      csrfToken: request.csrfToken,
-      actor: request.actor,
-      navigation: navigationFor(request.actor, request.url),
-      requestId: request.id,
-      currentPath: request.url.split('?')[0],
-      ...context,
-    });
-    return this.type('text/html; charset=utf-8').send(html);
-  });
+  app.decorateReply(
+    'view',
+    function view(this: import('fastify').FastifyReply, template: string, context = {}) {
+      const request = this.request;
+      const html = views.render(template, {
+        cspNonce: this.cspNonce.script,
+        csrfToken: request.csrfToken,
+        actor: request.actor,
+        navigation: navigationFor(request.actor, request.url),
+        requestId: request.id,
+        currentPath: request.url.split('?')[0],
+        ...context,
+      });
+      return this.type('text/html; charset=utf-8').send(html);
+    },
+  );
 
   await registerSecurityHeaders(app, { hsts: deps.config.cookieSecure });
   await app.register(cookie);
@@ -95,22 +103,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     else if (typeof (error as { statusCode?: unknown }).statusCode === 'number') {
       status = (error as { statusCode: number }).statusCode;
     }
-    if (status >= 500) request.log.error({ err: { type: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack } }, 'request failed');
+    if (status >= 500)
+      request.log.error(
+        {
+          err: {
+            type: (error as Error).name,
+            message: (error as Error).message,
+            stack: (error as Error).stack,
+          },
+        },
+        'request failed',
+      );
     else request.log.info({ code: (error as { code?: string }).code, status }, 'request refused');
     if (error instanceof VersionConflictError) {
-      const back = error.backLink ?? (request.url.split('?')[0] ?? '/');
+      const back = error.backLink ?? request.url.split('?')[0] ?? '/';
       return reply.code(409).view('errors/conflict.njk', { backLink: back, fields: error.fields });
     }
     if (error instanceof InvalidInputError) status = 400;
     if (status === 405) status = 404;
     if (!PAGE_TITLES[status]) status = status >= 500 ? 500 : 400;
     const child = /^\/(children|people)\/([0-9a-f-]{36})(\/|$|\?)/i.exec(request.url);
-    const breakGlassHref = status === 404 && child && request.actor ? `/${child[1]}/${child[2]}/break-glass` : undefined;
+    const breakGlassHref =
+      status === 404 && child && request.actor ? `/${child[1]}/${child[2]}/break-glass` : undefined;
     reply.code(status).view('errors/error.njk', { status, title: PAGE_TITLES[status], breakGlassHref });
   });
 
   await app.register(healthRoutes, { deps, handle: options.handle });
   await app.register(staffApp, { deps });
+  await app.register(portalApp, { deps, prefix: '/family' });
+  await app.register(openReferralRoutes, { deps, prefix: '/openreferral' });
   options.extraRoutes?.(app);
   return app;
 }

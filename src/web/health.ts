@@ -5,7 +5,10 @@ import type { Deps } from '../platform/deps.ts';
 import type { DbHandle } from '../db/connect.ts';
 
 /** For load balancers: 200 when the database answers and every migration is applied, else 503. */
-export async function healthRoutes(app: FastifyInstance, options: { deps: Deps; handle: Pick<DbHandle, 'kind'> }) {
+export async function healthRoutes(
+  app: FastifyInstance,
+  options: { deps: Deps; handle: Pick<DbHandle, 'kind'> },
+) {
   const { deps } = options;
   app.get('/health', async (_request, reply) => {
     try {

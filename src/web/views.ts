@@ -4,7 +4,12 @@ import nunjucks from 'nunjucks';
 const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));
 const GOVUK_DIR = fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url));
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',

@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
  * Security headers on every response (pages, errors, static files), with a fresh CSP nonce per
  * request for govuk-frontend's one inline script. Nothing is loaded from another origin.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, options: { hsts: boolean }): Promise<void> {
+export async function registerSecurityHeaders(
+  app: FastifyInstance,
+  options: { hsts: boolean },
+): Promise<void> {
   await app.register(helmet, {
     global: true,
     enableCSPNonces: true,
@@ -32,7 +35,11 @@ export async function registerSecurityHeaders(app: FastifyInstance, options: { h
   });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    if (!request.url.startsWith('/assets/') && !request.url.startsWith('/govuk/') && !request.url.startsWith('/public/')) {
+    if (
+      !request.url.startsWith('/assets/') &&
+      !request.url.startsWith('/govuk/') &&
+      !request.url.startsWith('/public/')
+    ) {
       reply.header('Cache-Control', 'no-store');
     }
     return payload;

@@ -26,7 +26,12 @@ function isStatic(url: string): boolean {
  */
 export async function registerSessions(app: FastifyInstance, deps: Deps): Promise<CookieNames> {
   const names = cookieNames(deps.config.cookieSecure);
-  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.cookieSecure } as const;
+  const cookieOptions = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: deps.config.cookieSecure,
+  } as const;
 
   app.decorateRequest('session', undefined);
   app.decorateRequest('actor', undefined);
@@ -53,7 +58,8 @@ export async function registerSessions(app: FastifyInstance, deps: Deps): Promis
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (SAFE_METHODS.has(request.method)) return;
     const body: unknown = request.body;
-    const fromBody: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, '_csrf') : undefined;
+    const fromBody: unknown =
+      typeof body === 'object' && body !== null ? Reflect.get(body, '_csrf') : undefined;
     const given = typeof fromBody === 'string' ? fromBody : request.headers['x-csrf-token'];
     const ok =
       typeof given === 'string' &&
@@ -69,7 +75,12 @@ export async function registerSessions(app: FastifyInstance, deps: Deps): Promis
   return names;
 }
 
-export function setSessionCookie(reply: FastifyReply, names: CookieNames, secure: boolean, token: string): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  names: CookieNames,
+  secure: boolean,
+  token: string,
+): void {
   reply.setCookie(names.session, token, { path: '/', httpOnly: true, sameSite: 'lax', secure });
 }
 

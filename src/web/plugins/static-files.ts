@@ -7,7 +7,12 @@ const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 
 /** govuk-frontend's CSS, JavaScript, fonts and images, served from the package: no CDN. */
 export async function registerStaticFiles(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyStatic, { root: `${GOVUK}assets`, prefix: '/assets/', maxAge: '1d', index: false });
+  await app.register(fastifyStatic, {
+    root: `${GOVUK}assets`,
+    prefix: '/assets/',
+    maxAge: '1d',
+    index: false,
+  });
   await app.register(fastifyStatic, {
     root: GOVUK,
     prefix: '/govuk/',
@@ -16,5 +21,11 @@ export async function registerStaticFiles(app: FastifyInstance): Promise<void> {
     maxAge: '1d',
     allowedPath: (path) => /^\/govuk-frontend\.min\.(css|js)(\.map)?$/.test(path),
   });
-  await app.register(fastifyStatic, { root: PUBLIC, prefix: '/public/', decorateReply: false, index: false, maxAge: '1h' });
+  await app.register(fastifyStatic, {
+    root: PUBLIC,
+    prefix: '/public/',
+    decorateReply: false,
+    index: false,
+    maxAge: '1h',
+  });
 }

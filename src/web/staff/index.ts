@@ -19,6 +19,12 @@ import { recordRoutes } from './record/routes.ts';
 import { restrictionRoutes } from './restrictions/routes.ts';
 import { returnsRoutes } from './returns/routes.ts';
 import { searchRoutes } from './search/routes.ts';
+import { staffPortalAccountRoutes } from './portal/invitations.ts';
+import { staffFamilyContributionRoutes } from './portal/family-contributions.ts';
+import { staffRecordsRequestRoutes } from './portal/records-requests.ts';
+import { partnerRoutes } from './partners/routes.ts';
+import { directoryRoutes } from './directory/routes.ts';
+import { familyNetworkRoutes } from './family-network/routes.ts';
 import { oidcSignInRoutes } from './sign-in/oidc.ts';
 import { signInRoutes } from './sign-in/routes.ts';
 
@@ -46,4 +52,10 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(protectionRoutes, { deps });
   await app.register(returnsRoutes, { deps });
   await app.register(insightRoutes, { deps });
+  await app.register(staffPortalAccountRoutes, { deps });
+  await app.register(staffFamilyContributionRoutes, { deps });
+  await app.register(staffRecordsRequestRoutes, { deps });
+  await app.register(partnerRoutes, { deps });
+  await app.register(directoryRoutes, { deps });
+  await app.register(familyNetworkRoutes, { deps });
 }

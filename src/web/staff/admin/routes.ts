@@ -27,7 +27,12 @@ export async function adminRoutes(app: FastifyInstance, options: { deps: Deps })
     return reply.view('pages/admin/users.njk', { users });
   });
 
-  async function renderNew(request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors?: InvalidInputError) {
+  async function renderNew(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, unknown>,
+    errors?: InvalidInputError,
+  ) {
     const actor = actorOf(request);
     const { roles, teams } = await listRolesAndTeams(deps, actor.organisationId);
     const roleIds = (values['roleIds'] as string[] | undefined) ?? [];
@@ -57,7 +62,13 @@ export async function adminRoutes(app: FastifyInstance, options: { deps: Deps })
     };
     try {
       const { password, ...rest } = values;
-      const id = await createUser(deps, actor, actor.organisationId, password ? { ...rest, password } : rest, request.id);
+      const id = await createUser(
+        deps,
+        actor,
+        actor.organisationId,
+        password ? { ...rest, password } : rest,
+        request.id,
+      );
       return await reply.redirect(`/admin/users/${id}`, 303);
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
@@ -65,13 +76,22 @@ export async function adminRoutes(app: FastifyInstance, options: { deps: Deps })
     }
   });
 
-  async function renderUser(request: FastifyRequest<IdParams>, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function renderUser(
+    request: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const actor = actorOf(request);
     const user = await getUserForAdmin(deps, actor, request.params.id);
     const { roles, teams } = await listRolesAndTeams(deps, actor.organisationId);
     const roleIds = (extra['roleIds'] as string[] | undefined) ?? user.roleIds;
     const teamIds = (extra['teamIds'] as string[] | undefined) ?? user.teamIds;
-    return reply.view('pages/admin/user.njk', { user, roles: choices(roles, roleIds), teams: choices(teams, teamIds), ...extra });
+    return reply.view('pages/admin/user.njk', {
+      user,
+      roles: choices(roles, roleIds),
+      teams: choices(teams, teamIds),
+      ...extra,
+    });
   }
 
   app.get<IdParams>('/admin/users/:id', async (request, reply) => renderUser(request, reply));
@@ -90,7 +110,12 @@ export async function adminRoutes(app: FastifyInstance, options: { deps: Deps })
     const roleIds = fieldList(request.body, 'roleIds');
     const teamIds = fieldList(request.body, 'teamIds');
     try {
-      await updateUserAccess(deps, actorOf(request), request.params.id, { roleIds, teamIds, version: version(request), requestId: request.id });
+      await updateUserAccess(deps, actorOf(request), request.params.id, {
+        roleIds,
+        teamIds,
+        version: version(request),
+        requestId: request.id,
+      });
       return await reply.redirect(`/admin/users/${request.params.id}`, 303);
     } catch (error) {
       if (error instanceof ConflictError) return conflict(reply, request.params.id);
@@ -100,10 +125,16 @@ export async function adminRoutes(app: FastifyInstance, options: { deps: Deps })
     }
   });
 
-  for (const [path, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [path, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     app.post<IdParams>(`/admin/users/:id/${path}`, async (request, reply) => {
       try {
-        await setUserDisabled(deps, actorOf(request), request.params.id, disabled, { version: version(request), requestId: request.id });
+        await setUserDisabled(deps, actorOf(request), request.params.id, disabled, {
+          version: version(request),
+          requestId: request.id,
+        });
         return await reply.redirect(`/admin/users/${request.params.id}`, 303);
       } catch (error) {
         if (error instanceof ConflictError) return conflict(reply, request.params.id);
@@ -116,7 +147,10 @@ export async function adminRoutes(app: FastifyInstance, options: { deps: Deps })
 
   app.post<IdParams>('/admin/users/:id/reset-second-factor', async (request, reply) => {
     try {
-      await resetSecondFactor(deps, actorOf(request), request.params.id, { version: version(request), requestId: request.id });
+      await resetSecondFactor(deps, actorOf(request), request.params.id, {
+        version: version(request),
+        requestId: request.id,
+      });
       return await reply.redirect(`/admin/users/${request.params.id}`, 303);
     } catch (error) {
       if (error instanceof ConflictError) return conflict(reply, request.params.id);

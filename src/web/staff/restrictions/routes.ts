@@ -19,7 +19,10 @@ export async function restrictionRoutes(app: FastifyInstance, options: { deps: D
   const { deps } = options;
   const route = '/children/:id/restrictions';
 
-  async function page(request: import('fastify').FastifyRequest<IdParams>, extra: Record<string, unknown> = {}) {
+  async function page(
+    request: import('fastify').FastifyRequest<IdParams>,
+    extra: Record<string, unknown> = {},
+  ) {
     const actor = actorOf(request);
     if (!can(actor, 'person', 'restrict')) throw new ForbiddenError();
     const child = await viewPerson(deps, actor, request.params.id, { requestId: request.id, route });
@@ -34,18 +37,30 @@ export async function restrictionRoutes(app: FastifyInstance, options: { deps: D
         .orderBy('display_name')
         .execute(),
     ]);
-    const values = (extra['values'] as { category?: string; reason?: string; allowedUserIds?: string[] } | undefined) ?? {};
+    const values =
+      (extra['values'] as { category?: string; reason?: string; allowedUserIds?: string[] } | undefined) ??
+      {};
     return {
       child,
       restrictions,
       categoryLabels: RESTRICTION_CATEGORIES,
-      categories: Object.entries(RESTRICTION_CATEGORIES).map(([value, text]) => ({ value, text, checked: values.category === value })),
-      staff: staff.map((s) => ({ value: s.id, text: s.display_name, checked: values.allowedUserIds?.includes(s.id) ?? false })),
+      categories: Object.entries(RESTRICTION_CATEGORIES).map(([value, text]) => ({
+        value,
+        text,
+        checked: values.category === value,
+      })),
+      staff: staff.map((s) => ({
+        value: s.id,
+        text: s.display_name,
+        checked: values.allowedUserIds?.includes(s.id) ?? false,
+      })),
       ...extra,
     };
   }
 
-  app.get<IdParams>(route, async (request, reply) => reply.view('pages/restrictions/manage.njk', await page(request)));
+  app.get<IdParams>(route, async (request, reply) =>
+    reply.view('pages/restrictions/manage.njk', await page(request)),
+  );
 
   app.post<IdParams>(route, async (request, reply) => {
     const values = {
@@ -54,17 +69,33 @@ export async function restrictionRoutes(app: FastifyInstance, options: { deps: D
       allowedUserIds: fieldList(request.body, 'allowedUserIds'),
     };
     try {
-      await restrictPerson(deps, actorOf(request), request.params.id, { ...values, reviewOn: null, requestId: request.id });
+      await restrictPerson(deps, actorOf(request), request.params.id, {
+        ...values,
+        reviewOn: null,
+        requestId: request.id,
+      });
       return await reply.redirect(`/children/${request.params.id}/restrictions`, 303);
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
       reply.code(400);
-      return reply.view('pages/restrictions/manage.njk', await page(request, { values, errors: formErrors(error.errors, { category: 'category' }) }));
+      return reply.view(
+        'pages/restrictions/manage.njk',
+        await page(request, { values, errors: formErrors(error.errors, { category: 'category' }) }),
+      );
     }
   });
 
-  app.post<{ Params: { id: string; restrictionId: string } }>(`${route}/:restrictionId/lift`, async (request, reply) => {
-    await liftRestriction(deps, actorOf(request), request.params.id, request.params.restrictionId, request.id);
-    return reply.redirect(`/children/${request.params.id}/restrictions`, 303);
-  });
+  app.post<{ Params: { id: string; restrictionId: string } }>(
+    `${route}/:restrictionId/lift`,
+    async (request, reply) => {
+      await liftRestriction(
+        deps,
+        actorOf(request),
+        request.params.id,
+        request.params.restrictionId,
+        request.id,
+      );
+      return reply.redirect(`/children/${request.params.id}/restrictions`, 303);
+    },
+  );
 }

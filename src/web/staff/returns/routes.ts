@@ -46,7 +46,9 @@ export async function returnsRoutes(app: FastifyInstance, options: { deps: Deps 
       const request = this as UploadRequest;
       request.uploadDir ??= await mkdtemp(join(tmpdir(), 'hearth-check-'));
       request.uploaded ??= [];
-      const name = basename(part.filename).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+      const name = basename(part.filename)
+        .replace(/[^A-Za-z0-9._-]/g, '_')
+        .slice(0, 100);
       if (name === '' || name === '.' || name === '..') {
         part.file.resume();
         return;
@@ -125,8 +127,10 @@ export async function returnsRoutes(app: FastifyInstance, options: { deps: Deps 
     const year = Number.parseInt(yearText, 10);
     const files = (upload.uploaded ?? []).filter((f) => f.field === 'files');
     const errors: FieldError[] = [];
-    if (!CHECK_KINDS.includes(kind)) errors.push({ field: 'checkKind', message: 'Choose what you are checking' });
-    if (!CHECK_YEARS.includes(year)) errors.push({ field: 'checkYear', message: 'Choose the year the files are for' });
+    if (!CHECK_KINDS.includes(kind))
+      errors.push({ field: 'checkKind', message: 'Choose what you are checking' });
+    if (!CHECK_YEARS.includes(year))
+      errors.push({ field: 'checkYear', message: 'Choose the year the files are for' });
     if (files.length === 0) errors.push({ field: 'files', message: 'Choose the files to check' });
     else if (kind === 'validate_cin' && files.length !== 1) {
       errors.push({ field: 'files', message: 'Choose one child in need census file' });
@@ -165,16 +169,19 @@ export async function returnsRoutes(app: FastifyInstance, options: { deps: Deps 
     return reply.redirect(`/returns/runs/${run.id}`, 303);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { page?: string } }>('/returns/runs/:id', async (request, reply) => {
-    const actor = actorOf(request);
-    const run = await getRun(deps, actor, request.params.id);
-    const page = Number.parseInt(typeof request.query.page === 'string' ? request.query.page : '1', 10);
-    const issues =
-      run.status === 'done' && (run.kind.startsWith('validate') || run.errors + run.queries > 0)
-        ? await runIssues(deps, actor, run.id, Number.isFinite(page) ? page : 1)
-        : undefined;
-    return reply.view('pages/returns/run.njk', { run, issues });
-  });
+  app.get<{ Params: { id: string }; Querystring: { page?: string } }>(
+    '/returns/runs/:id',
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const run = await getRun(deps, actor, request.params.id);
+      const page = Number.parseInt(typeof request.query.page === 'string' ? request.query.page : '1', 10);
+      const issues =
+        run.status === 'done' && (run.kind.startsWith('validate') || run.errors + run.queries > 0)
+          ? await runIssues(deps, actor, run.id, Number.isFinite(page) ? page : 1)
+          : undefined;
+      return reply.view('pages/returns/run.njk', { run, issues });
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/returns/runs/:id/download', async (request, reply) => {
     const file = await runOutput(deps, actorOf(request), request.params.id);

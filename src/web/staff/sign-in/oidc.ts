@@ -16,16 +16,29 @@ export const OIDC_CALLBACK_PATH = '/sign-in/oidc/callback';
  * state, nonce and PKCE verifier travel in a sealed, short-lived, HttpOnly, SameSite=Lax cookie; the
  * callback is the one GET that creates state (the session), as OpenID Connect requires.
  */
-export async function oidcSignInRoutes(app: FastifyInstance, options: { deps: Deps; names: CookieNames }): Promise<void> {
+export async function oidcSignInRoutes(
+  app: FastifyInstance,
+  options: { deps: Deps; names: CookieNames },
+): Promise<void> {
   const { deps, names } = options;
   const oidc = deps.config.oidc;
   if (!oidc) return;
   if (new URL(oidc.redirectUrl).pathname !== OIDC_CALLBACK_PATH) {
     throw new Error(`HEARTH_OIDC_REDIRECT_URL must end in ${OIDC_CALLBACK_PATH}`);
   }
-  const flowCookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.cookieSecure } as const;
+  const flowCookie = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: deps.config.cookieSecure,
+  } as const;
 
-  function problem(request: FastifyRequest, reply: FastifyReply, kind: 'refused' | 'failed' | 'unavailable', reason: string) {
+  function problem(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: 'refused' | 'failed' | 'unavailable',
+    reason: string,
+  ) {
     request.log.warn({ reason }, `oidc sign-in ${kind}`);
     reply.code(kind === 'refused' ? 403 : kind === 'failed' ? 400 : 503);
     return reply.view('pages/sign-in-oidc-problem.njk', { problem: kind });
@@ -41,7 +54,8 @@ export async function oidcSignInRoutes(app: FastifyInstance, options: { deps: De
         reply.setCookie(names.oidc, start.cookie, { ...flowCookie, maxAge: OIDC_FLOW_MINUTES * 60 });
         return await reply.redirect(start.url, 303);
       } catch (error) {
-        if (error instanceof OidcUnavailableError) return problem(request, reply, 'unavailable', String(error.cause));
+        if (error instanceof OidcUnavailableError)
+          return problem(request, reply, 'unavailable', String(error.cause));
         throw error;
       }
     },
@@ -60,7 +74,8 @@ export async function oidcSignInRoutes(app: FastifyInstance, options: { deps: De
       try {
         result = await completeOidcSignIn(deps, oidc, { query, cookie, requestId: request.id });
       } catch (error) {
-        if (error instanceof OidcUnavailableError) return problem(request, reply, 'unavailable', String(error.cause));
+        if (error instanceof OidcUnavailableError)
+          return problem(request, reply, 'unavailable', String(error.cause));
         throw error;
       }
       if (result.kind !== 'signed-in') return problem(request, reply, result.kind, result.reason);

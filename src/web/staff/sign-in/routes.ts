@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { endSession } from '../../../platform/auth/sessions.ts';
-import { completeSecondFactor, newSealedTotpSecret, signInWithPassword } from '../../../platform/auth/sign-in.ts';
+import {
+  completeSecondFactor,
+  newSealedTotpSecret,
+  signInWithPassword,
+} from '../../../platform/auth/sign-in.ts';
 import { enrolmentQr } from '../../../platform/auth/totp.ts';
 import { recordAudit } from '../../../platform/audit/audit.ts';
 import type { Deps } from '../../../platform/deps.ts';
@@ -11,7 +15,10 @@ import { clearSessionCookie, setSessionCookie, type CookieNames } from '../../pl
 const REFUSED = 'Enter a correct email address and password';
 const THROTTLED = 'You have tried to sign in too many times. Wait 15 minutes, then try again';
 
-export async function signInRoutes(app: FastifyInstance, options: { deps: Deps; names: CookieNames }): Promise<void> {
+export async function signInRoutes(
+  app: FastifyInstance,
+  options: { deps: Deps; names: CookieNames },
+): Promise<void> {
   const { deps, names } = options;
   const secure = deps.config.cookieSecure;
 
@@ -39,20 +46,35 @@ export async function signInRoutes(app: FastifyInstance, options: { deps: Deps; 
         errors.push({ field: 'email', message: result.kind === 'throttled' ? THROTTLED : REFUSED });
       }
       reply.code(400);
-      return reply.view('pages/sign-in.njk', { values: { email }, errors: formErrors(errors), oidc: deps.config.oidc });
+      return reply.view('pages/sign-in.njk', {
+        values: { email },
+        errors: formErrors(errors),
+        oidc: deps.config.oidc,
+      });
     },
   );
 
   app.get('/sign-in/second-factor', { config: { access: 'second-factor' } }, async (request, reply) => {
-    return reply.view('pages/second-factor.njk', await secondFactorContext(request.session?.idHash, request.session?.userId));
+    return reply.view(
+      'pages/second-factor.njk',
+      await secondFactorContext(request.session?.idHash, request.session?.userId),
+    );
   });
 
   /** For a user who has not enrolled, a new secret is made and held on the half-session. */
   async function secondFactorContext(idHash: string | undefined, userId: string | undefined) {
     if (!idHash || !userId) return {};
-    const user = await deps.db.selectFrom('users').select(['email', 'totp_secret']).where('id', '=', userId).executeTakeFirst();
+    const user = await deps.db
+      .selectFrom('users')
+      .select(['email', 'totp_secret'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
     if (!user || user.totp_secret) return { enrolling: false };
-    const session = await deps.db.selectFrom('sessions').select('pending_totp_secret').where('id_hash', '=', idHash).executeTakeFirst();
+    const session = await deps.db
+      .selectFrom('sessions')
+      .select('pending_totp_secret')
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
     let plain: string;
     if (session?.pending_totp_secret) {
       plain = deps.secrets.open(session.pending_totp_secret);
@@ -88,7 +110,8 @@ export async function signInRoutes(app: FastifyInstance, options: { deps: Deps; 
             oidc: deps.config.oidc,
           });
         }
-        message = 'The code is not correct or has already been used. Enter the latest code from your authenticator app';
+        message =
+          'The code is not correct or has already been used. Enter the latest code from your authenticator app';
       }
       reply.code(400);
       return reply.view('pages/second-factor.njk', {
@@ -114,5 +137,7 @@ export async function signInRoutes(app: FastifyInstance, options: { deps: Deps; 
     return reply.redirect('/signed-out', 303);
   });
 
-  app.get('/signed-out', { config: { access: 'public' } }, async (_request, reply) => reply.view('pages/signed-out.njk'));
+  app.get('/signed-out', { config: { access: 'public' } }, async (_request, reply) =>
+    reply.view('pages/signed-out.njk'),
+  );
 }

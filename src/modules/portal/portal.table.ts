@@ -1,0 +1,45 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely types for the family portal (migration 0019_portal.sql and the portal's later migrations). */
+
+type Opt<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export type FamilyAccountKind = 'parent' | 'young_person' | 'supporter';
+export type FamilyAccountStatus = 'invited' | 'active' | 'withdrawn';
+
+export type FamilyAccountTable = {
+  id: Generated<string>;
+  organisation_id: string;
+  person_id: string;
+  kind: FamilyAccountKind;
+  email: Opt<string>;
+  mobile: Opt<string>;
+  nominated_by_account_id: Opt<string>;
+  status: ColumnType<FamilyAccountStatus, FamilyAccountStatus | undefined, FamilyAccountStatus>;
+  invited_by: Opt<string>;
+  invited_at: Generated<Date>;
+  first_signed_in_at: Opt<Date>;
+  withdrawn_at: Opt<Date>;
+  withdrawn_by: Opt<string>;
+  withdrawn_reason: Opt<string>;
+  oidc_subject: Opt<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+};
+
+export type FamilyAccountChildTable = {
+  account_id: string;
+  child_id: string;
+  sections: Opt<string[]>;
+  limited_reason: Opt<string>;
+  granted_by: Opt<string>;
+  granted_at: Generated<Date>;
+  ended_at: Opt<Date>;
+  ended_reason: Opt<string>;
+};
+
+export type PortalTables = {
+  family_accounts: FamilyAccountTable;
+  family_account_children: FamilyAccountChildTable;
+};
