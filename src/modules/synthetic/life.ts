@@ -1149,19 +1149,30 @@ class Life {
     if (!ep.cin) return;
     // An assessment of the referral ends by the time the referral closes (CIN census rule 8565).
     const day = isoDay(t);
+    // An assessment still in progress is finished and authorised then too (rule 8867).
     for (const assessment of ep.rows.assessments) {
       if (assessment['cin_referral_id'] !== ep.cin['id']) continue;
       const authorised = assessment['authorised_on'];
-      if (typeof authorised !== 'string' || authorised <= day) continue;
+      if (typeof authorised === 'string' && authorised <= day) continue;
+      const by = (assessment['authorised_by'] as string | null | undefined) ?? this.authoriser(ep);
+      if (by === null) continue;
       const finished = String(assessment['started_on']) > day ? String(assessment['started_on']) : day;
       assessment['authorised_on'] = finished;
-      if (typeof assessment['completed_on'] === 'string' && assessment['completed_on'] > finished)
+      assessment['authorised_by'] = by;
+      assessment['status'] = 'authorised';
+      assessment['outcome'] ??= 'no_further_action';
+      if (typeof assessment['completed_on'] !== 'string' || assessment['completed_on'] > finished)
         assessment['completed_on'] = finished;
     }
     ep.cin['closed_on'] = isoDay(t);
     ep.cin['closure_reason'] = reason;
     ep.cin = null;
     ep.lastCinClosedOn = t;
+  }
+
+  /** Who authorises an assessment: the team's manager, or (a team without one) the allocated worker. */
+  authoriser(ep: Episode): string | null {
+    return ep.alloc?.team.managerId ?? ep.alloc?.worker ?? null;
   }
 
   /** Closes the episode on t with a CIN census closure reason, and keeps it if it reached the window. */
@@ -1173,7 +1184,7 @@ class Life {
       // An assessment begun on the day help ends (or, by rounding, after it) finishes that day too.
       const started = String(assessment['started_on']);
       const finished = isoDay(t) < started ? started : isoDay(t);
-      const manager = ep.alloc?.team.managerId ?? null;
+      const manager = this.authoriser(ep);
       assessment['status'] = manager ? 'authorised' : 'submitted';
       assessment['completed_on'] = finished;
       assessment['authorised_on'] = manager ? finished : null;
@@ -2224,12 +2235,21 @@ class Life {
       adoption.byFosterCarers = r.chance(0.15);
       fixed.push([adoption.placed, adoption.byFosterCarers ? 'A5' : 'A6']);
     }
-    const onOrder = legal.some(([code]) => code === 'C1' || code === 'C2');
-    if (route === 'rehab' && onOrder && r.chance(0.8))
-      fixed.push([t + Math.round((end - t) * r.uniform(0.3, 0.7)), 'P1']);
+    // Placed with parents only on a care order (SSDA903 378: never while accommodated under section 20),
+    // and only when no section 20 status follows while they are home.
+    const onOrderFrom = (day: Day): boolean => {
+      const status = legal.filter(([, from]) => from <= day).at(-1)?.[0];
+      return (
+        (status === 'C1' || status === 'C2') && !legal.some(([code, from]) => code === 'V2' && from > day)
+      );
+    };
+    if (route === 'rehab' && r.chance(0.8)) {
+      const home = t + Math.round((end - t) * r.uniform(0.3, 0.7));
+      if (onOrderFrom(home)) fixed.push([home, 'P1']);
+    }
     if (route === 'longterm' && r.chance(0.2)) {
       const from = t + Math.round((end - t) * r.uniform(0.3, 0.8));
-      if (from < end - 60) fixed.push([from, 'P1']);
+      if (from < end - 60 && onOrderFrom(from)) fixed.push([from, 'P1']);
     }
     const sixteen = birthday(this.child.dob, 16);
     if ((route === 'longterm' || route === 'uasc') && sixteen > t && sixteen < end && r.chance(0.25))
@@ -2251,6 +2271,11 @@ class Life {
         to = upcoming[0];
         nextType = upcoming[1];
         fixed.shift();
+        // Adopted by their foster carers only from a foster placement; otherwise by new adopters.
+        if (nextType === 'A5' && adoption && !/^U[1-6]$/.test(type)) {
+          nextType = 'A6';
+          adoption.byFosterCarers = false;
+        }
       } else if (upcoming && upcoming[0] <= from) {
         fixed.shift();
         continue;
@@ -2268,7 +2293,7 @@ class Life {
         type,
         from,
         to <= R ? to : null,
-        to < end ? this.moveReason() : null,
+        to < end ? (nextType === 'A5' ? 'OTHER' : this.moveReason()) : null,
         segment,
       );
       if (to >= end || to > R) break;
@@ -2310,6 +2335,8 @@ class Life {
     const carer = kinship
       ? this.h.kin.find((k) => k.role === 'grandparent' || k.role === 'aunt_uncle')
       : undefined;
+    // Placed for adoption with their current foster carers: the same carers and home (SSDA903 RNE U).
+    const previous = type === 'A5' ? ep.rows.placements.at(-1) : undefined;
     const row: Row = {
       id: r.uuid(),
       care_period_id: periodId,
@@ -2323,8 +2350,14 @@ class Life {
       started_on: isoDay(from),
       ended_on: to === null ? null : isoDay(to),
       change_reason: reason,
+      same_carer_as_previous: false,
       created_at: isoTime(from, 960 + segment),
     };
+    if (previous) {
+      row['same_carer_as_previous'] = true;
+      row['postcode'] = previous['postcode'];
+      row['carer_person_id'] = previous['carer_person_id'];
+    }
     this.placementDetail(ep, row, type, provider, from, carer);
     ep.rows.placements.push(row);
   }
@@ -2417,6 +2450,7 @@ class Life {
 
   missing(ep: Episode, periodId: string, from: Day, to: Day): void {
     const r = this.r;
+    const spells: Row[] = [];
     for (let year = from; year < to; year += 365) {
       if (this.age(year) < 11) continue;
       if (!r.chance(clamp(0.1 * Math.min(this.severity, 3) * (this.age(year) >= 13 ? 1.3 : 0.8), 0.6)))
@@ -2427,7 +2461,7 @@ class Life {
         if (start >= to) continue;
         const away = r.chance(0.2);
         const ended = start + r.int(away ? 2 : 4);
-        ep.rows.missing_episodes.push({
+        spells.push({
           id: r.uuid(),
           person_id: this.child.id,
           care_period_id: periodId,
@@ -2439,6 +2473,14 @@ class Life {
           created_at: isoTime(start, 1200),
         });
       }
+    }
+    // One spell at a time: a child cannot go missing again before they are back (SSDA903 574).
+    spells.sort((a, b) => String(a['started_on']).localeCompare(String(b['started_on'])));
+    let back: string | null = '';
+    for (const spell of spells) {
+      if (back === null || String(spell['started_on']) < back) continue;
+      ep.rows.missing_episodes.push(spell);
+      back = spell['ended_on'] as string | null;
     }
   }
 
@@ -2796,7 +2838,8 @@ class Life {
                 B1: 14,
                 E1: 8,
                 K1: 5,
-                T1: 5,
+                // A Foyer only from 18 at the start of the year (SSDA903 347): not at the 18th birthday's contact.
+                T1: years > 18 ? 5 : 0,
                 U2: 3,
                 V2: 3,
                 W2: 2,

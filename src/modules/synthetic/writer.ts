@@ -331,6 +331,7 @@ export const TABLE_COLUMNS = {
     'started_on',
     'ended_on',
     'change_reason',
+    'same_carer_as_previous',
     'address',
     'carer_name',
     'weekly_cost_pence',

@@ -115,17 +115,15 @@ describe('enrich903', () => {
 
 describe('lookups', () => {
   it('finds real postcodes in the shipped reference files, keeping only those asked for', async () => {
-    const started = performance.now();
-    const found = await lookupFromReferenceFiles(['AL1 3JY', 'AL10 0AA', 'MK9 2AD', 'AL9 9ZZ']);
-    const seconds = (performance.now() - started) / 1000;
+    const found = await lookupFromReferenceFiles(['AL1 3JY', 'AL10 0AA', 'MK9 2AD', 'AL9 9ZZ', 'B5 4NG']);
     expect(found.get('AL1 3JY')).toEqual({ la: HERTS, easting: 514_909, northing: 207_265 });
     // written "AL100AA" in the file
     expect(found.get('AL10 0AA')).toEqual({ la: HERTS, easting: 522_503, northing: 208_775 });
     expect(found.get('MK9 2AD')).toEqual({ la: MILTON_KEYNES, easting: 485_169, northing: 238_960 });
+    // written "B5  4NG" in the file (a short outward code padded with two spaces)
+    expect(found.get('B5 4NG')).toEqual({ la: 'E08000025', easting: 407_000, northing: 286_500 });
     expect(found.has('AL9 9ZZ')).toBe(false);
-    expect(found.size).toBe(3);
-    // Streams 2.3 million rows: a few seconds, even on a busy machine.
-    expect(seconds).toBeLessThan(60);
+    expect(found.size).toBe(4);
   }, 120_000);
 
   describe('from the database', () => {

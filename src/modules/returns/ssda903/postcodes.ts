@@ -233,7 +233,8 @@ export async function lookupFromReferenceFiles(
     const area = second >= 65 && second <= 90 ? line.slice(0, 2) : line.slice(0, 1);
     if (!areas.has(area)) return false;
     const comma = line.indexOf(',');
-    return byCompact.has(line.slice(0, comma).replace(' ', ''));
+    // Seven-character postcodes pad a short outward code with two spaces (`B5  4NG`).
+    return byCompact.has(line.slice(0, comma).replaceAll(' ', ''));
   };
   const located: { postcode: string; lsoa: string; easting: number | null; northing: number | null }[] = [];
   for await (const batch of readCsvBatches(files.postcodes, undefined, keep)) {

@@ -369,6 +369,11 @@ async function ssda903Batch(
       });
     }
     const lookedAfterInYear = episodes.length > 0;
+    // OC2: looked after continuously for at least 12 months at 31 March (short breaks aside): in
+    // care from 1 April (or before) and not left before 31 March, as the validation rules read it.
+    const current = ownPeriods.find((p) => p.ended_on === null || p.ended_on >= end);
+    const shortBreaks = episodes.some((e) => SHORT_BREAKS.has(e.episode.legalStatus));
+    const continuous = current !== undefined && current.started_on <= start && !shortBreaks;
 
     // OC3: a care leaver whose 17th to 21st birthday is in the year, not looked after on it.
     let oc3: Record<string, string | undefined> | undefined;
@@ -382,7 +387,10 @@ async function ssda903Batch(
         .map((age) => addYearsIso(person.date_of_birth ?? '', age))
         .find((d) => d >= start && d <= end);
       const last = ownPeriods[ownPeriods.length - 1];
+      // A young person in the OC2 cohort (e.g. leaving care on 31 March, their 18th birthday) has
+      // no care leaver information (rules 187 and 215).
       const excluded =
+        continuous ||
         last === undefined ||
         last.reason_ceased === 'E2' ||
         last.reason_ceased === 'E3' ||
@@ -453,11 +461,7 @@ async function ssda903Batch(
         DUC: person.uasc_ceased_on ? ukDate(person.uasc_ceased_on) : undefined,
       });
 
-    // OC2: looked after continuously for at least 12 months at 31 March (short breaks aside): in
-    // care from 1 April (or before) and not left before 31 March, as the validation rules read it.
-    const current = ownPeriods.find((p) => p.ended_on === null || p.ended_on >= end);
-    const shortBreaks = episodes.some((e) => SHORT_BREAKS.has(e.episode.legalStatus));
-    if (current && current.started_on <= start && !shortBreaks) {
+    if (continuous) {
       const own = checksOf.get(person.id) ?? [];
       const has = (kind: string) => (own.some((c) => c.kind === kind) ? '1' : '0');
       const sdq = [...own].reverse().find((c) => c.kind === 'sdq');
