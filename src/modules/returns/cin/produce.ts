@@ -123,25 +123,22 @@ export async function* cinChildren(
 ): AsyncGenerator<CinChild> {
   const { start, end } = cinPeriod(options.censusYear);
   const batchSize = options.batchSize ?? 1000;
-  let after: string | undefined;
-  for (;;) {
-    let query = db
-      .selectFrom('cin_referrals as r')
-      .innerJoin('help_episodes as e', 'e.id', 'r.episode_id')
-      .innerJoin('people as p', 'p.id', 'e.person_id')
-      .select('p.id')
-      .distinct()
-      .where('r.referral_date', '<=', end)
-      .where((eb) => eb.or([eb('r.closed_on', 'is', null), eb('r.closed_on', '>=', start)]))
-      .where('p.merged_into', 'is', null);
-    if (options.organisationId !== undefined)
-      query = query.where('e.organisation_id', '=', options.organisationId);
-    if (after !== undefined) query = query.where('p.id', '>', after);
-    const ids = (await query.orderBy('p.id').limit(batchSize).execute()).map((r) => r.id);
-    if (ids.length === 0) return;
-    after = ids[ids.length - 1];
-    yield* await cinBatch(db, ids, start, end, options.organisationId);
-    if (ids.length < batchSize) return;
+  // The census children are found once (one pass over the referrals open in the year), then read
+  // in batches of ids: finding each batch afresh walked the episodes from the start every time.
+  let query = db
+    .selectFrom('cin_referrals as r')
+    .innerJoin('help_episodes as e', 'e.id', 'r.episode_id')
+    .innerJoin('people as p', 'p.id', 'e.person_id')
+    .select('p.id')
+    .distinct()
+    .where('r.referral_date', '<=', end)
+    .where((eb) => eb.or([eb('r.closed_on', 'is', null), eb('r.closed_on', '>=', start)]))
+    .where('p.merged_into', 'is', null);
+  if (options.organisationId !== undefined)
+    query = query.where('e.organisation_id', '=', options.organisationId);
+  const all = (await query.orderBy('p.id').execute()).map((r) => r.id);
+  for (let from = 0; from < all.length; from += batchSize) {
+    yield* await cinBatch(db, all.slice(from, from + batchSize), start, end, options.organisationId);
   }
 }
 
