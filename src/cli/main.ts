@@ -13,6 +13,7 @@ import { loadGeographyCommand, loadPostcodesCommand } from '../modules/geography
 import { RETURNS_PRODUCE_HELP, returnsProduceCommand } from '../modules/returns/produce.cli.ts';
 import { IMPORT_HELP, importCommand } from '../modules/returns/import/import.cli.ts';
 import { VALIDATE_HELP, validateCommand } from '../modules/returns/validate.cli.ts';
+import { DIRECTORY_HELP, directoryCommand } from '../modules/directory/directory.cli.ts';
 import {
   calibrationCommand,
   SEED_HELP,
@@ -45,6 +46,7 @@ ${SEED_HELP}
 ${RETURNS_PRODUCE_HELP}
 ${VALIDATE_HELP}
 ${IMPORT_HELP}
+${DIRECTORY_HELP}
 
 Settings come from the environment (DATABASE_URL, HEARTH_DATA_DIR, ...), as for the server.`;
 
@@ -245,6 +247,8 @@ async function run(argv: string[]): Promise<number> {
       return importCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     case 'returns':
       return returnsProduceCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
+    case 'directory':
+      return directoryCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     default:
       console.error(`Unknown command: ${command}\n\n${HELP}`);
       return 2;

@@ -36,6 +36,18 @@ const schema = z
       .string()
       .regex(/^E(06|08|09|10|11)\d{6}(,E(06|08|09|10|11)\d{6})*$/, 'must be a comma-separated list of authority codes like E10000015')
       .optional(),
+    NOTIFY_SENDER: z.enum(['smtp', 'notify', 'outbox']).optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    SMTP_FROM: z.string().min(3).default('Hearth <no-reply@hearth.invalid>'),
+    NOTIFY_API_KEY: z
+      .string()
+      .regex(/-[0-9a-f-]{36}-[0-9a-f-]{36}$/, 'must be a GOV.UK Notify API key (name-service id-secret)')
+      .optional(),
+    NOTIFY_EMAIL_TEMPLATE_ID: z.uuid().optional(),
+    NOTIFY_SMS_TEMPLATE_ID: z.uuid().optional(),
+    NOTIFY_BASE_URL: z.url().default('https://api.notifications.service.gov.uk'),
+    HEARTH_PORTAL_SHOW_STAFF_NAMES: boolish.default(false),
+    HEARTH_PORTAL_OUT_OF_HOURS_PHONE: z.string().min(3).max(40).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 
@@ -63,8 +75,31 @@ function crossChecks(env: RawEnv): string[] {
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {
     problems.push('HEARTH_OIDC_ISSUER, HEARTH_OIDC_CLIENT_ID and HEARTH_OIDC_REDIRECT_URL must be set together');
   }
+  const sender = env['NOTIFY_SENDER'];
+  if (sender === 'smtp' && !env['SMTP_URL']) problems.push('SMTP_URL is required when NOTIFY_SENDER=smtp');
+  if (sender === 'notify' && (!env['NOTIFY_API_KEY'] || !env['NOTIFY_EMAIL_TEMPLATE_ID'])) {
+    problems.push('NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE_ID are required when NOTIFY_SENDER=notify');
+  }
+  if (production && sender === 'outbox') {
+    problems.push('NOTIFY_SENDER=outbox must not be used in production: it writes sign-in codes to files');
+  }
   return problems;
 }
+
+/** How messages to families (one-time sign-in codes) are sent. */
+export type NotifyConfig =
+  | { readonly sender: 'smtp'; readonly smtpUrl: string; readonly from: string }
+  | {
+      readonly sender: 'notify';
+      readonly apiKey: string;
+      readonly emailTemplateId: string;
+      readonly smsTemplateId: string | undefined;
+      readonly baseUrl: string;
+    }
+  /** Development and demos: messages are written to files under HEARTH_DATA_DIR/outbox. */
+  | { readonly sender: 'outbox'; readonly dir: string }
+  /** Nothing configured (production and tests by default): codes cannot be sent. */
+  | { readonly sender: 'none' };
 
 export type Oidc = {
   readonly issuer: string;
@@ -91,6 +126,15 @@ export type Config = {
   readonly reloadTemplates: boolean;
   /** Load neighbourhoods and postcodes for these authorities only (tests, benchmarks); all of England when unset. */
   readonly referenceAuthorities: readonly string[] | undefined;
+  /** The address people use to reach Hearth (links in messages), e.g. https://hearth.example.gov.uk. */
+  readonly publicUrl: string | undefined;
+  readonly notify: NotifyConfig;
+  readonly portal: {
+    /** Show staff names on "Who has looked at my record" (off: role and team only). */
+    readonly showStaffNames: boolean;
+    /** The out-of-hours (emergency duty team) number shown on every portal page. */
+    readonly outOfHoursPhone: string | undefined;
+  };
 };
 
 export class ConfigError extends Error {
@@ -141,5 +185,27 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     logLevel: env.LOG_LEVEL,
     reloadTemplates: env.HEARTH_RELOAD_TEMPLATES,
     referenceAuthorities: env.HEARTH_REFERENCE_AUTHORITIES?.split(','),
+    publicUrl: env.HEARTH_PUBLIC_URL?.replace(/\/+$/, ''),
+    notify: notifyConfig(env),
+    portal: {
+      showStaffNames: env.HEARTH_PORTAL_SHOW_STAFF_NAMES,
+      outOfHoursPhone: env.HEARTH_PORTAL_OUT_OF_HOURS_PHONE,
+    },
   } satisfies Config);
+}
+
+function notifyConfig(env: z.infer<typeof schema>): NotifyConfig {
+  const sender = env.NOTIFY_SENDER ?? (env.NODE_ENV === 'development' ? 'outbox' : undefined);
+  if (sender === 'smtp' && env.SMTP_URL) return { sender, smtpUrl: env.SMTP_URL, from: env.SMTP_FROM };
+  if (sender === 'notify' && env.NOTIFY_API_KEY && env.NOTIFY_EMAIL_TEMPLATE_ID) {
+    return {
+      sender,
+      apiKey: env.NOTIFY_API_KEY,
+      emailTemplateId: env.NOTIFY_EMAIL_TEMPLATE_ID,
+      smsTemplateId: env.NOTIFY_SMS_TEMPLATE_ID,
+      baseUrl: env.NOTIFY_BASE_URL,
+    };
+  }
+  if (sender === 'outbox') return { sender, dir: `${env.HEARTH_DATA_DIR.replace(/\/+$/, '')}/outbox` };
+  return { sender: 'none' };
 }

@@ -95,8 +95,15 @@ describe('the demo council on first start', () => {
     const last = latest.rows[0]?.last ?? '';
     expect(last >= '2026-02-12' && last <= '2026-03-12', last).toBe(true);
     // Everything generated is the demo council's: no second organisation was made for it.
-    const organisations = await deps.db.selectFrom('organisations').select('name').execute();
-    expect(organisations.map((o) => o.name)).toEqual(['Demo Borough Council']);
+    // (The partner agencies of the demo's partner accounts are organisations too, not councils.)
+    const organisations = await deps.db.selectFrom('organisations').select(['name', 'kind']).execute();
+    expect(organisations.filter((o) => o.kind === 'local_authority').map((o) => o.name)).toEqual([
+      'Demo Borough Council',
+    ]);
+    expect(organisations.filter((o) => o.kind !== 'local_authority').map((o) => o.name).sort()).toEqual([
+      'Demo Constabulary',
+      'Shephall Green Primary School',
+    ]);
     expect(await verifyAuditChain(deps.db)).toMatchObject({ ok: true });
   });
 
@@ -123,6 +130,8 @@ describe('the demo council on first start', () => {
     const roles = new Set(DEMO_ACCOUNTS.flatMap((a) => a.roles));
     expect([...roles].sort()).toEqual([
       'administrator',
+      'multi_agency_practitioner',
+      'partner_practitioner',
       'performance_analyst',
       'practitioner',
       'senior_leader',
@@ -135,7 +144,9 @@ describe('the demo council on first start', () => {
         .select(['id', 'organisation_id', 'display_name', 'password_hash', 'totp_secret', 'totp_enrolled_at'])
         .where('email', '=', account.email)
         .executeTakeFirstOrThrow();
-      expect(user.organisation_id, account.email).toBe(organisationId);
+      // Partner practitioners belong to their own organisation (a school, the police).
+      if ('organisation' in account) expect(user.organisation_id, account.email).not.toBe(organisationId);
+      else expect(user.organisation_id, account.email).toBe(organisationId);
       expect(user.display_name).toBe(account.name);
       expect(user.password_hash).not.toBeNull();
       expect(user.totp_secret).not.toBeNull();

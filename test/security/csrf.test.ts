@@ -47,6 +47,9 @@ function unsafeRoutes(): RouteInfo[] {
   return routes.filter((r) => {
     const key = `${r.method} ${r.url}`;
     if (r.method === 'GET' || r.method === 'HEAD' || seen.has(key)) return false;
+    // The family portal has its own tokens (a staff token is refused there by design): its routes are
+    // walked the same way in test/integration/portal-isolation.test.ts.
+    if (r.url.startsWith('/family')) return false;
     seen.add(key);
     return true;
   });

@@ -41,7 +41,8 @@ afterAll(async () => {
 });
 
 /** Routes anyone may reach without a session, outside the staff application. */
-const OPEN_ROUTES = [/^\/health$/, /^\/assets\//, /^\/govuk\//, /^\/public\//];
+// The family portal (/family) has its own sign-in and sessions: test/integration/portal-isolation.test.ts.
+const OPEN_ROUTES = [/^\/health$/, /^\/assets\//, /^\/govuk\//, /^\/public\//, /^\/family(\/|$)/];
 
 const NOT_FOUND = 'Page not found';
 const BREAK_GLASS_WARNING = 'You are seeing this record through break-glass access';
@@ -112,7 +113,9 @@ describe('a half-signed-in session (password only)', () => {
       // (a request for help, a task), answer 404 for the child's id.
       const nested = (url.match(/[0-9a-f]{8}-[0-9a-f]{4}-/g) ?? []).length > 1;
       const otherRecord = !/^\/(children|people|admin)\//.test(url) && /[0-9a-f]{8}-[0-9a-f]{4}-/.test(url);
-      expect(response.statusCode, url).toBeLessThan(nested || otherRecord ? 405 : 400);
+      // Pages for partner practitioners only are "forbidden" to the council's own staff.
+      const partnerOnly = url.startsWith('/partner/');
+      expect(response.statusCode, url).toBeLessThan(nested || otherRecord ? 405 : partnerOnly ? 404 : 400);
     }
   });
 });

@@ -47,3 +47,35 @@ CREATE TABLE family_account_children (
   PRIMARY KEY (account_id, child_id)
 );
 CREATE INDEX family_account_children_child ON family_account_children (child_id) WHERE ended_at IS NULL;
+
+-- A young person's own account: the worker's judgement of their competence to use the portal
+-- (guidance: from age 12, but it is a judgement about the young person, not an age).
+ALTER TABLE family_accounts ADD COLUMN competence_judgement text;
+ALTER TABLE family_accounts ADD CONSTRAINT family_accounts_competence
+  CHECK (kind <> 'young_person' OR competence_judgement IS NOT NULL);
+
+-- One-time sign-in codes. Only an HMAC of the code is kept (keyed by the service secret, so a copy of
+-- the table does not give the 6-digit codes away); a code lasts 10 minutes and allows 5 attempts.
+CREATE TABLE family_sign_in_codes (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  account_id uuid NOT NULL REFERENCES family_accounts(id),
+  code_hash text NOT NULL,
+  channel text NOT NULL CHECK (channel IN ('email', 'sms')),
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  used_at timestamptz
+);
+CREATE INDEX family_sign_in_codes_account ON family_sign_in_codes (account_id, created_at);
+
+-- Portal sessions: separate from staff sessions (a staff cookie never opens the portal, and the
+-- other way round). Only the hash of the cookie's token is kept.
+CREATE TABLE family_sessions (
+  id_hash text PRIMARY KEY,
+  account_id uuid NOT NULL REFERENCES family_accounts(id),
+  csrf_secret text NOT NULL,
+  created_at timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX family_sessions_account ON family_sessions (account_id);

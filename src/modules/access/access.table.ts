@@ -57,4 +57,8 @@ export type BreakGlassGrantTable = {
   reviewed_at: Timestamp | null;
 };
 
-export type Scope = 'own' | 'team' | 'locality' | 'authority';
+/**
+ * 'partner' (0022_partners.sql) reaches a child only through the partner's active membership of the
+ * child's team around the family on a lawful basis, or a multi-agency team the child is allocated to.
+ */
+export type Scope = 'own' | 'team' | 'locality' | 'authority' | 'partner';

@@ -13,6 +13,9 @@ import {
   type GenerateSummary,
 } from '../synthetic/authority.ts';
 import { seedDemoHelp, type DemoHelpIds } from './demo-help.ts';
+import { seedDemoPartners } from './demo-partners.ts';
+import { seedDemoPortal } from './demo-portal.ts';
+import { seedDemoDirectory } from '../directory/demo.ts';
 
 /** The demo password is published in the README: demo data is refused in production. */
 export const DEMO_PASSWORD = 'hearth-demo-password';
@@ -71,6 +74,24 @@ export const DEMO_ACCOUNTS = [
     team: null,
     totp: 'NBSWY3DPO5XXE3DEMFZGC3DPNBSWY3DP',
   },
+  // Partner practitioners (0022_partners.sql): accounts in partner organisations, who see only the
+  // children whose team around the family, or multi-agency team, they belong to (demo-partners.ts).
+  {
+    email: 'dsl@demo.hearth.invalid',
+    name: 'Hannah Price',
+    roles: ['partner_practitioner'],
+    team: null,
+    organisation: { name: 'Shephall Green Primary School', kind: 'school' },
+    totp: 'ONSWG4TFORZWK4TJNZTSA3DFMFSGK4TT',
+  },
+  {
+    email: 'police@demo.hearth.invalid',
+    name: 'DC Ravi Iyer',
+    roles: ['multi_agency_practitioner'],
+    team: 'South multi-agency child protection team',
+    organisation: { name: 'Demo Constabulary', kind: 'police' },
+    totp: 'OBXWY2LDMUQG65TGNFRWK4RANVQXI2LU',
+  },
 ] as const;
 
 /** How each demo role is named on the sign-in list `npm start` prints and in the README. */
@@ -81,6 +102,8 @@ export const DEMO_ROLE_LABELS: Readonly<Record<(typeof DEMO_ACCOUNTS)[number]['r
   senior_leader: 'Senior leader (the whole council)',
   administrator: 'Administrator',
   performance_analyst: 'Performance analyst: the statutory returns',
+  partner_practitioner: 'Partner: a school’s safeguarding lead',
+  multi_agency_practitioner: 'Partner: police, multi-agency team',
 };
 
 /**
@@ -580,6 +603,8 @@ const DEMO_LOCALITIES = ['North', 'South'] as const;
 const DEMO_TEAMS = [
   ['North', 'North family help team'],
   ['South', 'South family help team'],
+  // Members from several organisations (demo-partners.ts marks it multi-agency).
+  ['South', 'South multi-agency child protection team'],
 ] as const;
 
 /**
@@ -715,9 +740,27 @@ export async function seedDemo(
         users.set(account.email, adopt);
         continue;
       }
+      const partnerOrg = 'organisation' in account ? account.organisation : undefined;
+      const userOrg = partnerOrg
+        ? ((
+            await trx
+              .selectFrom('organisations')
+              .select('id')
+              .where('name', '=', partnerOrg.name)
+              .where('kind', '=', partnerOrg.kind)
+              .executeTakeFirst()
+          )?.id ??
+          (
+            await trx
+              .insertInto('organisations')
+              .values({ name: partnerOrg.name, kind: partnerOrg.kind, la_code: null })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id)
+        : orgId;
       const user = await trx
         .insertInto('users')
-        .values({ organisation_id: orgId, ...sign })
+        .values({ organisation_id: userOrg, ...sign })
         .returning('id')
         .executeTakeFirstOrThrow();
       users.set(account.email, user.id);
@@ -832,5 +875,8 @@ export async function seedDemo(
   });
   // The children's help is written through the help services, as the demo accounts, after the commit.
   await seedDemoHelp(deps, ids);
+  await seedDemoPortal(deps, ids);
+  await seedDemoPartners(deps, ids);
+  await seedDemoDirectory(deps.db);
   return population ? { created: true, population } : { created: true };
 }

@@ -309,7 +309,8 @@ export type PracticalHelpTable = {
   id: Generated<string>;
   episode_id: string;
   person_id: string;
-  given_on: IsoDate;
+  /** Null while a request waits for its decision or payment (migration 0024). */
+  given_on: Opt<IsoDate>;
   kind: PracticalHelpKind;
   amount_pence: Opt<number>;
   description: string;

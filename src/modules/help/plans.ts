@@ -10,6 +10,7 @@ import {
   differingFields,
 } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
+import { referralsForPlan, type ReferralView } from '../directory/referrals.ts';
 import { ErrorList, parseDate, partsFromIso, type DateParts } from '../people/person-form.ts';
 import {
   UUID,
@@ -198,6 +199,8 @@ export type PlanDetail = PlanSummary & {
   readonly startNeedsReferral: boolean;
   readonly canWrite: boolean;
   readonly editable: boolean;
+  /** Referrals to local services made from this plan, with what came back (0023_directory.sql). */
+  readonly referrals: readonly ReferralView[];
 };
 
 async function loadPlan(db: Executor, personId: string, planId: string): Promise<PlanRow> {
@@ -234,7 +237,7 @@ export async function planPage(
   requireHelpPermission(actor, 'read');
   const child = await childInHelpScope(deps.db, actor, deps.clock, input.personId, 'read');
   const plan = await loadPlan(deps.db, child.id, input.planId);
-  const [goals, reviews, episode, canWrite] = await Promise.all([
+  const [goals, reviews, episode, canWrite, referrals] = await Promise.all([
     deps.db.selectFrom('plan_goals').selectAll().where('plan_id', '=', plan.id).orderBy('position').execute(),
     deps.db
       .selectFrom('plan_reviews')
@@ -251,6 +254,7 @@ export async function planPage(
       .where('id', '=', plan.episode_id)
       .executeTakeFirstOrThrow(),
     mayWrite(deps.db, deps, actor, child.id),
+    referralsForPlan(deps.db, plan.id),
   ]);
   await auditChildView(deps.db, actor, {
     personId: child.id,
@@ -288,6 +292,7 @@ export async function planPage(
     startNeedsReferral: moves && episode.status === 'family_help',
     canWrite,
     editable: canWrite && plan.status !== 'ended' && episode.closed_on === null,
+    referrals,
   };
 }
 
@@ -535,7 +540,8 @@ export async function updatePlan(
 // Goals, one at a time
 // ---------------------------------------------------------------------------------------------
 
-function checkGoal(values: GoalValues): {
+/** Checks a goal (or a shared plan action, 0022_partners.sql) as typed. */
+export function checkGoal(values: GoalValues): {
   goal: string;
   who: string;
   byWhen: string | null;
@@ -611,6 +617,8 @@ export async function addGoal(
         who: goal.who,
         by_when: goal.byWhen,
         progress: goal.progress,
+        added_by: actor.userId,
+        added_by_organisation_id: actor.organisationId,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

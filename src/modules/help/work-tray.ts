@@ -7,6 +7,7 @@ import { personInScopeFor } from '../access/person-scope.ts';
 import { restrictedFrom } from '../people/restrictions.ts';
 import { UUID, londonDate, requireHelpPermission, type Executor } from './access.ts';
 import type { TaskKind } from './tasks.ts';
+import { PORTAL_TASKS } from '../portal/content/tasks.ts';
 
 /**
  * Work trays: a practitioner's open tasks (theirs, and their team's not yet given to anyone) and a
@@ -81,6 +82,13 @@ function workHref(row: TaskRow, childVisible: boolean): string | null {
       return `${base}/assessments`;
     case 'allocate_worker':
       return `/children/${row.person_id}/allocation`;
+    // Work from the family portal: a correction to answer, a message to reply to.
+    case 'family_correction':
+      return `${base}/family-portal/contributions#correction-${row.source_id ?? ''}`;
+    case 'family_message':
+      return row.source_id
+        ? `${base}/family-portal/messages/${row.source_id}`
+        : `${base}/family-portal/messages`;
     default:
       return `${base}/help`;
   }
@@ -119,7 +127,11 @@ async function toTrayTasks(deps: Deps, actor: Actor, rows: readonly TaskRow[]): 
     return {
       id: r.id,
       kind: r.kind,
-      kindLabel: isTaskKind(r.kind) ? TASK_KIND_LABELS[r.kind] : r.kind,
+      kindLabel: isTaskKind(r.kind)
+        ? TASK_KIND_LABELS[r.kind]
+        : r.kind in PORTAL_TASKS
+          ? PORTAL_TASKS[r.kind as keyof typeof PORTAL_TASKS].title
+          : r.kind,
       title: r.title,
       dueOn: r.due_on,
       overdue,

@@ -23,6 +23,7 @@ export type FamilyAccountTable = {
   withdrawn_by: Opt<string>;
   withdrawn_reason: Opt<string>;
   oidc_subject: Opt<string>;
+  competence_judgement: Opt<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   version: Generated<number>;
@@ -39,7 +40,29 @@ export type FamilyAccountChildTable = {
   ended_reason: Opt<string>;
 };
 
+export type FamilySignInCodeTable = {
+  id: Generated<string>;
+  account_id: string;
+  code_hash: string;
+  channel: 'email' | 'sms';
+  created_at: Date;
+  expires_at: Date;
+  attempts: Generated<number>;
+  used_at: Opt<Date>;
+};
+
+export type FamilySessionTable = {
+  id_hash: string;
+  account_id: string;
+  csrf_secret: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+};
+
 export type PortalTables = {
   family_accounts: FamilyAccountTable;
   family_account_children: FamilyAccountChildTable;
+  family_sign_in_codes: FamilySignInCodeTable;
+  family_sessions: FamilySessionTable;
 };

@@ -24,6 +24,7 @@ import {
   type Trx,
 } from './common.ts';
 import { TEXT_MAX, type FamilyMeetingValues } from './forms.ts';
+import type { FamilyNetworkMeetingAdditions } from './family-network.table.ts';
 import type { FamilyNetworkMeetingTable } from './protection.table.ts';
 
 /**
@@ -33,7 +34,7 @@ import type { FamilyNetworkMeetingTable } from './protection.table.ts';
  * the CIN census 2026-27 fields on pre_proceedings (family meeting offered, held) true to them.
  */
 
-type MeetingRow = Selectable<FamilyNetworkMeetingTable>;
+type MeetingRow = Selectable<FamilyNetworkMeetingTable & FamilyNetworkMeetingAdditions>;
 
 export type FamilyMeetingView = {
   readonly id: string;
@@ -196,7 +197,8 @@ function check(v: FamilyMeetingValues, today: string, notBefore: string): Checke
   return { offeredOn, response, declinedReason, heldOn, familyPlan };
 }
 
-async function keepPreProceedings(trx: Trx, preProceedingsId: string | null, heldOn: string | null) {
+/** Keeps the CIN census fields on a linked pre-proceedings record true to the meeting. */
+export async function keepPreProceedings(trx: Trx, preProceedingsId: string | null, heldOn: string | null) {
   if (!preProceedingsId) return;
   await trx
     .updateTable('pre_proceedings')
@@ -293,6 +295,28 @@ function display(x: {
   };
 }
 
+/**
+ * The steps recorded on the meeting's own page (family-network.ts) stand on the answer, the meeting
+ * and the plan: this form may not take them away from under those steps.
+ */
+function keepsLaterSteps(row: MeetingRow, c: Checked): void {
+  const errors = new ErrorList();
+  if (row.coordinator_name !== null && c.response !== 'accepted')
+    errors.add('response', 'A coordinator has been assigned, so the family’s yes stands');
+  if (row.plan_agreed !== null && c.heldOn === null)
+    errors.addDate('heldOn', 'The family’s plan has been recorded, so enter the date of the meeting', [
+      'day',
+      'month',
+      'year',
+    ]);
+  if (row.plan_agreed !== null && c.familyPlan === null)
+    errors.add(
+      'familyPlan',
+      'The local authority’s decision on the plan has been recorded, so keep the family’s plan',
+    );
+  errors.throwIfAny();
+}
+
 /** Updates an offer: the family's answer, the meeting, their plan. A stale form gets the conflict page. */
 export async function updateFamilyMeeting(
   deps: Deps,
@@ -334,6 +358,7 @@ export async function updateFamilyMeeting(
     const episode = await openEpisodeOf(trx, child.id);
     if (episode?.id !== row.episode_id) throw new ConflictError('The child’s help has ended');
     const c = check(v, today, episode.started_on);
+    keepsLaterSteps(row, c);
     const now = deps.clock.now();
     const updated = await trx
       .updateTable('family_network_meetings')

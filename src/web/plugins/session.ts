@@ -20,6 +20,15 @@ function isStatic(url: string): boolean {
 }
 
 /**
+ * The family portal (/family) has its own cookie, sessions and anti-forgery tokens (src/web/portal):
+ * decided by the route that matched (the URL only when none did, for the portal's "not found" page).
+ */
+export function isPortal(request: FastifyRequest): boolean {
+  const path = request.routeOptions.url ?? request.url;
+  return /^\/family(\/|\?|$)/.test(path);
+}
+
+/**
  * Loads the session and actor for each request, and guards every state-changing request with a
  * synchroniser token: HMAC of the session's own secret (or, before sign-in, of a random pre-session
  * cookie). A token from another session, or none, is refused with 403.
@@ -38,7 +47,7 @@ export async function registerSessions(app: FastifyInstance, deps: Deps): Promis
   app.decorateRequest('csrfToken', '');
 
   app.addHook('onRequest', async (request, reply) => {
-    if (isStatic(request.url)) return;
+    if (isStatic(request.url) || isPortal(request)) return;
     const session = await findSession(deps, request.cookies[names.session]);
     if (session) {
       request.session = session;
@@ -56,7 +65,7 @@ export async function registerSessions(app: FastifyInstance, deps: Deps): Promis
   });
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (SAFE_METHODS.has(request.method)) return;
+    if (SAFE_METHODS.has(request.method) || isPortal(request)) return;
     const body: unknown = request.body;
     const fromBody: unknown =
       typeof body === 'object' && body !== null ? Reflect.get(body, '_csrf') : undefined;

@@ -9,6 +9,7 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
   const items: { text: string; href: string; show: boolean }[] = [
     { text: 'Home', href: '/', show: true },
     { text: 'Children', href: '/children', show: can(actor, 'person', 'read') },
+    { text: 'Children you work with', href: '/partner/children', show: can(actor, 'partner_record', 'read') },
     { text: 'Find a person', href: '/search', show: can(actor, 'person', 'read') },
     {
       text: 'Front door',
@@ -16,6 +17,13 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
       show: can(actor, 'help', 'decide') || can(actor, 'help', 'request'),
     },
     { text: 'Work tray', href: '/work-tray', show: can(actor, 'help', 'read') },
+    {
+      text: 'Local services',
+      href: '/directory',
+      show: can(actor, 'help', 'read') || can(actor, 'person', 'read'),
+    },
+    { text: 'Service referrals', href: '/referrals', show: can(actor, 'help', 'read') },
+    { text: 'Records requests', href: '/records-requests', show: can(actor, 'records_request', 'prepare') },
     { text: 'Duplicates', href: '/duplicates', show: can(actor, 'person', 'merge') },
     { text: 'Break-glass review', href: '/manage/break-glass', show: can(actor, 'break_glass', 'review') },
     {
@@ -24,6 +32,7 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
       show: can(actor, 'returns', 'produce') || can(actor, 'returns', 'validate'),
     },
     { text: 'Insight', href: '/insight', show: can(actor, 'insight', 'read') },
+    { text: 'Family reports', href: '/reports/family', show: can(actor, 'insight', 'read') },
     { text: 'Staff accounts', href: '/admin/users', show: can(actor, 'user', 'admin') },
   ];
   return items

@@ -21,6 +21,7 @@ import {
   type AssessmentDetail,
 } from '../../../modules/help/assessments.ts';
 import { readDateParts, type DateParts } from '../../../modules/people/person-form.ts';
+import { familyViewsByKey } from '../../../modules/portal/content/views.ts';
 import type { Deps } from '../../../platform/deps.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../platform/errors.ts';
 import { field, fieldList } from '../../forms.ts';
@@ -142,6 +143,8 @@ export async function assessmentRoutes(app: FastifyInstance, options: { deps: De
       a,
       base: basePath(a.child.id),
       done: ['saved', 'submitted', 'returned'].includes(done) ? done : '',
+      // The family's own views from the portal, beside the professional analysis.
+      familyViews: await familyViewsByKey(deps.db, [{ type: 'assessment', id: a.id }]),
     });
   });
 

@@ -35,6 +35,7 @@ import {
   updatePlan,
   type PlanDetail,
 } from '../../../modules/help/plans.ts';
+import { familyViewsByKey } from '../../../modules/portal/content/views.ts';
 import type { Deps } from '../../../platform/deps.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../platform/errors.ts';
 import { field, fieldList } from '../../forms.ts';
@@ -163,10 +164,16 @@ export async function planRoutes(app: FastifyInstance, options: { deps: Deps }):
   app.get<PlanParams>('/children/:id/plans/:pid', async (request, reply) => {
     const plan = await load(request, '/children/:id/plans/:pid');
     const done = DONE_MESSAGES[field(request.query, 'done', 20)] ?? '';
+    // The family's own views from the portal, beside the plan and each review.
+    const familyViews = await familyViewsByKey(deps.db, [
+      { type: 'plan', id: plan.id },
+      ...plan.reviews.map((r) => ({ type: 'plan_review' as const, id: r.id })),
+    ]);
     return reply.view('pages/plans/view.njk', {
       plan,
       base: planPath(plan.child.id, plan.id),
       done,
+      familyViews,
     });
   });
 

@@ -60,6 +60,7 @@ import {
   strategyDiscussionPage,
   strategyForm,
 } from '../../../modules/protection/section47.ts';
+import { familyViewsByKey } from '../../../modules/portal/content/views.ts';
 import type { Deps } from '../../../platform/deps.ts';
 import {
   ConflictError,
@@ -358,6 +359,8 @@ export async function protectionRoutes(app: FastifyInstance, options: { deps: De
       ...page,
       base: base(page.child.id),
       done: done(request),
+      // The family's own views from the portal, carried into the conference papers.
+      familyViews: await familyViewsByKey(deps.db, [{ type: 'conference', id: page.conference.id }]),
     });
   });
 

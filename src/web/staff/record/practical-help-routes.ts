@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  EMPTY_HELP_REQUEST,
   EMPTY_PRACTICAL_HELP_FORM,
+  HELP_CATEGORIES,
   PRACTICAL_HELP_KINDS,
   childForPracticalHelpForm,
   listPracticalHelp,
@@ -36,6 +38,9 @@ export async function practicalHelpRoutes(app: FastifyInstance, options: { deps:
       values,
       errors,
       kinds: choices(PRACTICAL_HELP_KINDS, values.kind),
+      requestValues: EMPTY_HELP_REQUEST,
+      requestKinds: choices(PRACTICAL_HELP_KINDS, '', 'selected'),
+      categories: choices(HELP_CATEGORIES, ''),
     });
   }
 
