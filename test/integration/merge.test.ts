@@ -164,6 +164,16 @@ async function keysPointingAt(reference: PersonReference, personId: string): Pro
     .sort();
 }
 
+/** A key from keysPointingAt as it reads once the row is moved to `keepId`. */
+function keyAfterMove(reference: PersonReference, key: string, keepId: string): string {
+  const at = reference.primaryKey.indexOf(reference.column);
+  if (at < 0) return key;
+  if (reference.primaryKey.length === 1) return keepId;
+  const values = JSON.parse(key) as string[];
+  values[at] = keepId;
+  return JSON.stringify(values);
+}
+
 async function movedOf(mergeId: string): Promise<Moved> {
   const row = await deps.db
     .selectFrom('person_merges')
@@ -194,6 +204,35 @@ describe('a merge, over every table that references a person', () => {
       family: 'Id',
       dob: '2001-01-01',
     });
+
+    // Rows the later fillers point at: the help record's episode, and the family's portal accounts.
+    let helpEpisode = '';
+    let youngPersonAccount = '';
+    let parentAccount = '';
+    const helpRecord = async () => {
+      const plan = await deps.db
+        .selectFrom('plans')
+        .select('id')
+        .where('episode_id', '=', helpEpisode)
+        .where('kind', '=', 'child_protection')
+        .executeTakeFirstOrThrow();
+      const goal = await deps.db
+        .selectFrom('plan_goals')
+        .select('id')
+        .where('plan_id', '=', plan.id)
+        .executeTakeFirstOrThrow();
+      const document = await deps.db
+        .selectFrom('documents')
+        .select('id')
+        .where('episode_id', '=', helpEpisode)
+        .executeTakeFirstOrThrow();
+      const conference = await deps.db
+        .selectFrom('conferences')
+        .select('id')
+        .where('episode_id', '=', helpEpisode)
+        .executeTakeFirstOrThrow();
+      return { planId: plan.id, goalId: goal.id, documentId: document.id, conferenceId: conference.id };
+    };
 
     /**
      * How to put a row pointing at the merged record into each table. A table added later that this
@@ -301,7 +340,7 @@ describe('a merge, over every table that references a person', () => {
       },
       // Every table of the help record, in one go (an episode of help with one row of each kind).
       help_episodes: async () => {
-        await fillHelpRecords(deps.db, {
+        helpEpisode = await fillHelpRecords(deps.db, {
           organisationId: world.organisationId,
           personId: merged,
           teamId: world.teamA,
@@ -335,7 +374,13 @@ describe('a merge, over every table that references a person', () => {
       return_run_issues: async () => {
         const run = await deps.db
           .insertInto('return_runs')
-          .values({ organisation_id: admin.organisationId, kind: 'validate_cin', year: 2026, started_by: admin.userId, status: 'done' })
+          .values({
+            organisation_id: admin.organisationId,
+            kind: 'validate_cin',
+            year: 2026,
+            started_by: admin.userId,
+            status: 'done',
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         await deps.db
@@ -364,6 +409,223 @@ describe('a merge, over every table that references a person', () => {
           ])
           .execute();
       },
+      // The family portal: the young person's own account (it follows their record), and their
+      // mother's account, which sees some sections of the young person's record.
+      family_accounts: async () => {
+        const young = await deps.db
+          .insertInto('family_accounts')
+          .values({
+            organisation_id: world.organisationId,
+            person_id: merged,
+            kind: 'young_person',
+            email: 'alex.portal@example.com',
+            invited_by: admin.userId,
+            competence_judgement: 'Understands what the record holds and how to keep it private',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        youngPersonAccount = young.id;
+        const mother = await person({ given: 'Grace', family: 'Oduya', dob: '1985-02-03' });
+        const parent = await deps.db
+          .insertInto('family_accounts')
+          .values({
+            organisation_id: world.organisationId,
+            person_id: mother,
+            kind: 'parent',
+            mobile: '07700900982',
+            invited_by: admin.userId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        parentAccount = parent.id;
+      },
+      family_account_children: async () => {
+        await deps.db
+          .insertInto('family_account_children')
+          .values([
+            { account_id: youngPersonAccount, child_id: merged, granted_by: admin.userId },
+            {
+              account_id: parentAccount,
+              child_id: merged,
+              sections: ['plan', 'meetings'],
+              limited_reason: 'Alex asked that their messages and views stay private',
+              granted_by: admin.userId,
+            },
+          ])
+          .execute();
+      },
+      family_contributions: async () => {
+        const { planId } = await helpRecord();
+        await deps.db
+          .insertInto('family_contributions')
+          .values({
+            organisation_id: world.organisationId,
+            child_id: merged,
+            account_id: parentAccount,
+            author_kind: 'parent',
+            about_type: 'plan',
+            about_id: planId,
+            body: 'The plan helps. Breakfast club has made mornings easier.',
+          })
+          .execute();
+      },
+      family_corrections: async () => {
+        const { planId } = await helpRecord();
+        await deps.db
+          .insertInto('family_corrections')
+          .values({
+            organisation_id: world.organisationId,
+            child_id: merged,
+            account_id: youngPersonAccount,
+            about_type: 'plan',
+            about_id: planId,
+            what_is_wrong: 'Goes to school by bus',
+            comment: 'I walk to school with my friend.',
+          })
+          .execute();
+      },
+      family_document_shares: async () => {
+        const { documentId, conferenceId } = await helpRecord();
+        await deps.db
+          .insertInto('family_document_shares')
+          .values({
+            document_id: documentId,
+            child_id: merged,
+            account_id: parentAccount,
+            conference_id: conferenceId,
+            shared_by: worker.id,
+            first_read_at: clock.now(),
+            last_read_at: clock.now(),
+            times_read: 1,
+          })
+          .execute();
+      },
+      family_message_threads: async () => {
+        const thread = await deps.db
+          .insertInto('family_message_threads')
+          .values({
+            organisation_id: world.organisationId,
+            child_id: merged,
+            account_id: youngPersonAccount,
+            subject: 'Next visit',
+            started_by: 'family',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await deps.db
+          .insertInto('family_messages')
+          .values({
+            thread_id: thread.id,
+            from_account_id: youngPersonAccount,
+            body: 'Can we meet after school?',
+          })
+          .execute();
+      },
+      records_requests: async () => {
+        await deps.db
+          .insertInto('records_requests')
+          .values({
+            organisation_id: world.organisationId,
+            child_id: merged,
+            family_account_id: youngPersonAccount,
+            channel: 'portal',
+            what_wanted: 'Everything written about me since 2019',
+            received_on: '2026-11-20',
+            due_on: '2026-12-20',
+          })
+          .execute();
+      },
+      // The young person's own consent to share information about them (so it names them twice).
+      consents: async () => {
+        await deps.db
+          .insertInto('consents')
+          .values({
+            organisation_id: world.organisationId,
+            child_id: merged,
+            given_by_person_id: merged,
+            given_by_role: 'young_person',
+            purpose: 'Support at school',
+            valid_from: '2026-09-01',
+            how_given: 'written',
+            recorded_by: worker.id,
+            recorded_at: clock.now(),
+          })
+          .execute();
+      },
+      information_sharing_decisions: async () => {
+        const consent = await deps.db
+          .selectFrom('consents')
+          .select('id')
+          .where('child_id', '=', merged)
+          .executeTakeFirstOrThrow();
+        await deps.db
+          .insertInto('information_sharing_decisions')
+          .values({
+            organisation_id: world.organisationId,
+            child_id: merged,
+            decision: 'share',
+            recipient_name: 'Designated safeguarding lead at school',
+            what: 'The plan’s goals for school',
+            why: 'So school can help with breakfast club',
+            lawful_basis: 'consent',
+            consent_id: consent.id,
+            decided_by: worker.id,
+            decided_on: '2026-09-02',
+            recorded_at: clock.now(),
+          })
+          .execute();
+      },
+      team_around_family_members: async () => {
+        await deps.db
+          .insertInto('team_around_family_members')
+          .values({
+            child_id: merged,
+            episode_id: helpEpisode,
+            user_id: worker.id,
+            organisation_id: world.organisationId,
+            team_role: 'Lead practitioner',
+            is_lead: true,
+            from_on: '2019-01-03',
+            added_by: admin.userId,
+            added_at: clock.now(),
+          })
+          .execute();
+      },
+      service_referrals: async () => {
+        const { planId, goalId } = await helpRecord();
+        const organization = await deps.db
+          .insertInto('directory_organizations')
+          .values({ id: crypto.randomUUID(), name: 'Riverside Family Hub', description: 'A family hub' })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const service = await deps.db
+          .insertInto('directory_services')
+          .values({
+            id: crypto.randomUUID(),
+            organization_id: organization.id,
+            name: 'Breakfast club',
+            description: 'Breakfast before school',
+            status: 'active',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await deps.db
+          .insertInto('service_referrals')
+          .values({
+            organisation_id: world.organisationId,
+            person_id: merged,
+            plan_id: planId,
+            plan_goal_id: goalId,
+            service_id: service.id,
+            reason: 'Meals every day',
+            consent_given: true,
+            consent_given_by: 'Grace Oduya (mother)',
+            consent_given_on: '2026-09-01',
+            referred_on: '2026-09-02',
+            referred_by: worker.id,
+          })
+          .execute();
+      },
     };
 
     const references = await personReferences(deps.db);
@@ -383,9 +645,13 @@ describe('a merge, over every table that references a person', () => {
       ).toBeGreaterThan(0);
     }
     const movable = references.filter((r) => !isLeftAlone(r));
+    // Each row's key as it will be once moved: a key holding the person column (family_account_children's
+    // (account_id, child_id)) names the kept record, as merge.ts records it.
     const expected: Record<string, Record<string, string[]>> = {};
     for (const reference of movable)
-      (expected[reference.table] ??= {})[reference.column] = await keysPointingAt(reference, merged);
+      (expected[reference.table] ??= {})[reference.column] = (await keysPointingAt(reference, merged))
+        .map((key) => keyAfterMove(reference, key, keep))
+        .sort();
     const leftBefore = new Map<string, string[]>();
     for (const reference of references.filter(isLeftAlone))
       leftBefore.set(`${reference.table}.${reference.column}`, await keysPointingAt(reference, merged));
@@ -799,6 +1065,126 @@ describe('merges that are not safe', () => {
       .orderBy('started_on')
       .execute();
     expect(plans).toEqual([{ started_on: '2024-02-05' }, { started_on: '2024-09-02' }]);
+  });
+});
+
+describe('a family’s portal access across a merge', () => {
+  async function portalAccount(personId: string, kind: 'parent' | 'young_person', email: string) {
+    const row = await deps.db
+      .insertInto('family_accounts')
+      .values({
+        organisation_id: world.organisationId,
+        person_id: personId,
+        kind,
+        email,
+        competence_judgement:
+          kind === 'young_person' ? 'Understands their record and keeps it private' : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async function grants(accountId: string) {
+    return deps.db
+      .selectFrom('family_account_children')
+      .select(['child_id', 'sections', 'ended_at'])
+      .where('account_id', '=', accountId)
+      .orderBy('child_id')
+      .execute();
+  }
+
+  it('follows a parent’s kept record, and undo gives it back', async () => {
+    const admin = await actorFor(['administrator']);
+    const child = await person({ given: 'Mia', family: 'Achebe', dob: '2015-04-04' });
+    const keepParent = await person({ given: 'Ngozi', family: 'Achebe', dob: '1988-08-08' });
+    const mergedParent = await person({ given: 'Ngozy', family: 'Achebe', dob: '1988-08-08' });
+    const account = await portalAccount(mergedParent, 'parent', 'ngozi.achebe@example.com');
+    await deps.db
+      .insertInto('family_account_children')
+      .values({ account_id: account, child_id: child, granted_by: admin.userId })
+      .execute();
+    const before = await state();
+
+    const mergeId = await merge(admin, keepParent, mergedParent);
+    const moved = await deps.db
+      .selectFrom('family_accounts')
+      .select('person_id')
+      .where('id', '=', account)
+      .executeTakeFirstOrThrow();
+    expect(moved.person_id).toBe(keepParent);
+    expect(await grants(account)).toEqual([{ child_id: child, sections: null, ended_at: null }]);
+
+    await undoMerge(deps, admin, mergeId);
+    expectSameState(before, await state());
+  });
+
+  it('is refused while one account can see both of a child’s records; once the merged one’s access is withdrawn, the kept one’s carries on', async () => {
+    const admin = await actorFor(['administrator']);
+    const keep = await person({ given: 'Tomasz', family: 'Nowak', dob: '2014-06-06' });
+    const merged = await person({ given: 'Tomek', family: 'Nowak', dob: '2014-06-06' });
+    const mother = await person({ given: 'Ewa', family: 'Nowak', dob: '1986-01-01' });
+    const father = await person({ given: 'Piotr', family: 'Nowak', dob: '1985-01-01' });
+    const both = await portalAccount(mother, 'parent', 'ewa.nowak@example.com');
+    const onlyMerged = await portalAccount(father, 'parent', 'piotr.nowak@example.com');
+    await deps.db
+      .insertInto('family_account_children')
+      .values([
+        { account_id: both, child_id: keep, granted_by: admin.userId },
+        {
+          account_id: both,
+          child_id: merged,
+          sections: ['plan'],
+          limited_reason: 'Only the plan for now',
+          granted_by: admin.userId,
+        },
+        {
+          account_id: onlyMerged,
+          child_id: merged,
+          sections: ['plan', 'meetings'],
+          limited_reason: 'Lives apart; sees the plan and meetings',
+          granted_by: admin.userId,
+        },
+      ])
+      .execute();
+
+    const refused = await merge(admin, keep, merged).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MergeBlockedError);
+    expect((refused as MergeBlockedError).reasons).toEqual([
+      {
+        rule: 'portal-access',
+        reason: expect.stringMatching(
+          /family portal account has been given access to both records/,
+        ) as string,
+      },
+    ]);
+
+    // Access to the merged record withdrawn (as the Family portal page does): the merge goes through.
+    await deps.db
+      .updateTable('family_account_children')
+      .set({ ended_at: clock.now(), ended_reason: 'Duplicate record' })
+      .where('account_id', '=', both)
+      .where('child_id', '=', merged)
+      .execute();
+    const before = await state();
+    const mergeId = await merge(admin, keep, merged);
+    // The kept record's grant is as it was; the ended one stays with the merged record.
+    expect(await grants(both)).toEqual(
+      [
+        { child_id: keep, sections: null, ended_at: null },
+        { child_id: merged, sections: ['plan'], ended_at: expect.any(Date) as Date },
+      ].sort((a, b) => a.child_id.localeCompare(b.child_id)),
+    );
+    // An account that saw only the merged record now sees the kept one, with the same limits.
+    expect(await grants(onlyMerged)).toEqual([
+      { child_id: keep, sections: ['plan', 'meetings'], ended_at: null },
+    ]);
+    expect((await movedOf(mergeId))['family_account_children']).toEqual({
+      child_id: [JSON.stringify([onlyMerged, keep])],
+    });
+
+    await undoMerge(deps, admin, mergeId);
+    expectSameState(before, await state());
   });
 });
 

@@ -157,7 +157,33 @@ export const TABLE_LABELS: Readonly<Record<string, string>> = {
   person_restrictions: 'Restrictions',
   break_glass_grants: 'Emergency access grants',
   person_not_duplicates: 'Decisions that records are different people',
+  family_accounts: 'Family portal accounts',
+  family_account_children: 'Family portal access',
+  family_contributions: 'The family’s views',
+  family_corrections: 'The family’s corrections',
+  family_document_shares: 'Reports shared with the family',
+  family_message_threads: 'Messages with the family',
+  records_requests: 'Requests for records',
+  consents: 'Consents to share information',
+  information_sharing_decisions: 'Decisions to share information',
+  team_around_family_members: 'Team around the family',
+  service_referrals: 'Referrals to local services',
 };
+
+/**
+ * Rows left with the merged record because the kept record already has its own, by table and column.
+ * A family portal account sees a child through one grant (keyed by account and child): where the
+ * account also has a grant for the kept record, that grant carries on as it is and the account's
+ * ended grant for the merged record stays with it as history (a live one blocks the merge: see the
+ * 'portal-access' rule). Undefined: every row moves.
+ */
+function leftWhereKeptHasOne(reference: PersonReference, keepId: string) {
+  if (reference.table === 'family_account_children' && reference.column === 'child_id') {
+    return sql`AND NOT EXISTS (SELECT 1 FROM family_account_children kept
+      WHERE kept.account_id = family_account_children.account_id AND kept.child_id = ${keepId})`;
+  }
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Facts about each record, and the rules that block unsafe merges
@@ -402,6 +428,26 @@ export const MERGE_RULES: readonly MergeRule[] = [
       const linked = await linkingTables(db, keep.id, merge.id);
       return linked.length > 0
         ? `The records are linked to each other (${linked.map((t) => TABLE_LABELS[t] ?? t).join(', ')}). Remove the link first.`
+        : undefined;
+    },
+  },
+  {
+    // A family portal account sees a child through one grant, with the sections a worker chose: two
+    // grants cannot become one without choosing what it sees, so access to the merged record must be
+    // withdrawn first. An ended grant for it then stays with it (leftWhereKeptHasOne).
+    name: 'portal-access',
+    description: 'No family portal account has access to both records',
+    check: async ({ db, keep, merge }) => {
+      const both = await db
+        .selectFrom('family_account_children as m')
+        .innerJoin('family_account_children as k', 'k.account_id', 'm.account_id')
+        .select('m.account_id')
+        .where('m.child_id', '=', merge.id)
+        .where('m.ended_at', 'is', null)
+        .where('k.child_id', '=', keep.id)
+        .executeTakeFirst();
+      return both
+        ? 'A family portal account has been given access to both records. Withdraw its access to the record to merge first (its access to the record to keep stays as it is), then merge the records.'
         : undefined;
     },
   },
@@ -744,6 +790,7 @@ export async function mergePeople(deps: Deps, actor: Actor, input: MergeInput): 
       try {
         const result = await sql<Record<string, string>>`
           UPDATE ${sql.id(table)} SET ${sql.ref(column)} = ${keep.id} WHERE ${sql.ref(column)} = ${merge.id}
+          ${leftWhereKeptHasOne(reference, keep.id) ?? sql``}
           RETURNING ${returningKey(primaryKey)}`.execute(trx);
         if (result.rows.length > 0) (moved[table] ??= {})[column] = keysOf(result.rows, primaryKey);
       } catch (error) {
