@@ -10,6 +10,7 @@ import {
   type PortalSection,
 } from '../../src/modules/portal/family-actor.ts';
 import { withhold, WITHHELD } from '../../src/modules/portal/content/common.ts';
+import { postcodePattern, termPattern } from '../../src/modules/portal/records-requests/render.ts';
 import { familyMeetings } from '../../src/modules/portal/content/meetings.ts';
 import {
   familyReply,
@@ -271,10 +272,12 @@ async function portalAudits(accountId: string): Promise<{ action: string; entity
 
 describe('withholding hidden words', () => {
   it('replaces a hidden phrase in any case and spacing', () => {
-    expect(withhold('At 17 secret  lane, ZZ99ZZ.', ['17 Secret Lane', 'ZZ9 9ZZ'])).toBe(
-      `At ${WITHHELD}, ${WITHHELD}.`,
-    );
-    expect(withhold(null, ['x'])).toBeNull();
+    const terms = [termPattern('17 Secret Lane'), postcodePattern('ZZ9 9ZZ')].map((pattern) => ({
+      pattern: pattern ?? /(?!)/,
+      reason: 'serious_harm' as const,
+    }));
+    expect(withhold('At 17 secret  lane, ZZ99ZZ.', terms)).toBe(`At ${WITHHELD}, ${WITHHELD}.`);
+    expect(withhold(null, terms)).toBeNull();
   });
 });
 

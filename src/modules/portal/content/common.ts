@@ -3,7 +3,8 @@ import type { Database } from '../../../db/database.ts';
 import { recordAudit, recordView } from '../../../platform/audit/audit.ts';
 import type { Deps } from '../../../platform/deps.ts';
 import { NotFoundError } from '../../../platform/errors.ts';
-import { familyViewOfPlacement } from '../../care/family-view.ts';
+import { protectedTermsFor } from '../records-requests/content.ts';
+import type { ProtectedTerm } from '../records-requests/render.ts';
 import { familyCanSee, type FamilyActor, type PortalSection } from '../family-actor.ts';
 
 /**
@@ -105,67 +106,24 @@ export async function auditFamilyChange(
 }
 
 /**
- * The words that must never reach this child's family: the parts of each placement that the family
- * view of placements withholds (address, postcode, carers' or provider's name), and every address of
- * the child marked hidden from the family. Used to withhold them from free text written by staff.
+ * What must never reach this child's family, as patterns: the same list a records bundle is checked
+ * against (`protectedTermsFor`: every address hidden from the family, the child's and their
+ * relatives', what the family view of each placement withholds, the carers of a hidden placement,
+ * restricted people connected with the child). Used to withhold them from free text written by staff.
  */
-export async function hiddenFromFamily(db: Executor, childId: string): Promise<string[]> {
-  const [placements, addresses] = await Promise.all([
-    db
-      .selectFrom('placements')
-      .innerJoin('care_periods', 'care_periods.id', 'placements.care_period_id')
-      .select([
-        'placements.placement_type',
-        'placements.provider',
-        'placements.started_on',
-        'placements.ended_on',
-        'placements.address_hidden_from_family',
-        'placements.address',
-        'placements.postcode',
-        'placements.carer_name',
-        'placements.provider_name',
-      ])
-      .where('care_periods.person_id', '=', childId)
-      .execute(),
-    db
-      .selectFrom('person_addresses')
-      .select(['line1', 'line2', 'postcode'])
-      .where('person_id', '=', childId)
-      .where('hidden_from_family', '=', true)
-      .execute(),
-  ]);
-  const hidden: string[] = [];
-  for (const placement of placements) {
-    const view = familyViewOfPlacement(placement);
-    if (view.address === null && placement.address) hidden.push(...placement.address.split(/[\n,]/));
-    if (view.postcode === null && placement.postcode) hidden.push(placement.postcode);
-    if (view.carerName === null) {
-      if (placement.carer_name) hidden.push(placement.carer_name);
-      if (placement.provider_name) hidden.push(placement.provider_name);
-    }
-  }
-  for (const address of addresses) {
-    hidden.push(address.line1, address.postcode);
-    if (address.line2) hidden.push(address.line2);
-  }
-  return [...new Set(hidden.map((h) => h.trim()).filter((h) => h.length >= 4))];
+export function hiddenFromFamily(db: Executor, childId: string): Promise<ProtectedTerm[]> {
+  return protectedTermsFor(db, childId);
 }
 
 export const WITHHELD = '[withheld]';
 
-/** A hidden phrase as a pattern: any case, any spacing between its words (postcodes are typed both ways). */
-function patternOf(phrase: string): RegExp {
-  const words = phrase.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(words.join('\\s*'), 'gi');
-}
-
-/** Free text with every hidden phrase replaced by "[withheld]". */
-export function withhold(text: string, hidden: readonly string[]): string;
-export function withhold(text: string | null, hidden: readonly string[]): string | null;
-export function withhold(text: string | null, hidden: readonly string[]): string | null {
+/** Free text with every protected term replaced by "[withheld]". */
+export function withhold(text: string, hidden: readonly ProtectedTerm[]): string;
+export function withhold(text: string | null, hidden: readonly ProtectedTerm[]): string | null;
+export function withhold(text: string | null, hidden: readonly ProtectedTerm[]): string | null {
   if (text === null) return null;
   let result = text;
-  for (const phrase of hidden) result = result.replace(patternOf(phrase), WITHHELD);
+  for (const term of hidden) result = result.replace(term.pattern, WITHHELD);
   return result;
 }
 
