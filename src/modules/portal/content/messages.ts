@@ -239,6 +239,25 @@ export async function startFamilyThread(
   });
 }
 
+/** A reply in a thread, from the family or from staff: the message, and the thread's latest time. */
+async function reply(
+  trx: Executor,
+  threadId: string,
+  from: { from_account_id: string } | { from_user_id: string },
+  body: string,
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto('family_messages')
+    .values({ thread_id: threadId, ...from, body, sent_at: now })
+    .execute();
+  await trx
+    .updateTable('family_message_threads')
+    .set({ last_message_at: now })
+    .where('id', '=', threadId)
+    .execute();
+}
+
 /** The family replies in one of their threads. */
 export async function familyReply(
   deps: Deps,
@@ -257,17 +276,8 @@ export async function familyReply(
       .forUpdate()
       .executeTakeFirst();
     if (!thread) throw new NotFoundError();
-    const clean = readBody(null, input.body);
     const now = deps.clock.now();
-    await trx
-      .insertInto('family_messages')
-      .values({ thread_id: thread.id, from_account_id: actor.accountId, body: clean.body, sent_at: now })
-      .execute();
-    await trx
-      .updateTable('family_message_threads')
-      .set({ last_message_at: now })
-      .where('id', '=', thread.id)
-      .execute();
+    await reply(trx, thread.id, { from_account_id: actor.accountId }, readBody(null, input.body).body, now);
     await openPortalTask(trx, {
       organisationId: actor.organisationId,
       childId: child.id,
@@ -445,17 +455,8 @@ export async function staffReply(
       .forUpdate()
       .executeTakeFirst();
     if (!thread) throw new NotFoundError();
-    const clean = readBody(null, input.body);
     const now = deps.clock.now();
-    await trx
-      .insertInto('family_messages')
-      .values({ thread_id: thread.id, from_user_id: actor.userId, body: clean.body, sent_at: now })
-      .execute();
-    await trx
-      .updateTable('family_message_threads')
-      .set({ last_message_at: now })
-      .where('id', '=', thread.id)
-      .execute();
+    await reply(trx, thread.id, { from_user_id: actor.userId }, readBody(null, input.body).body, now);
     await completePortalTasks(trx, {
       sourceType: 'family_message_thread',
       sourceId: thread.id,
