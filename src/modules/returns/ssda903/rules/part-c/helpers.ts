@@ -97,22 +97,10 @@ export function activeBetween(e: Ep, from: number, to: number): boolean {
 }
 
 /**
- * Looked after continuously for the 12 months to 31 March: in care on 1 April and every day since,
- * with no new period of care starting, no care ending (other than X1 episode changes) and no
- * short-break (V3/V4) episodes during the year.
+ * Looked after continuously for the 12 months to 31 March: one definition for every part, from the
+ * DfE validation rules (see part-a).
  */
-export function continuouslyLookedAfter(child: Child903, ctx: Ssda903Context): boolean {
-  const active = episodesOf(child.tables).filter((e) => activeBetween(e, ctx.periodStart, ctx.periodEnd));
-  const first = active[0];
-  if (!first || first.decom === null || first.decom > ctx.periodStart) return false;
-  for (const e of active) {
-    const ls = val(e.row, 'LS');
-    if (ls === 'V3' || ls === 'V4') return false;
-    if (val(e.row, 'RNE') === 'S' && e.decom !== null && e.decom > ctx.periodStart) return false;
-    if (leavesCare(e) && e.dec !== null && e.dec <= ctx.periodEnd) return false;
-  }
-  return true;
-}
+export { continuouslyLookedAfter } from '../part-a/helpers.ts';
 
 /** The child's Header row (there is one per child). */
 export function headerOf(child: Child903): Row | undefined {
