@@ -1,13 +1,13 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { openOrContinueEpisode } from '../../src/modules/help/episodes.ts';
 import type { EpisodeStatus } from '../../src/modules/help/help.table.ts';
 import type { Deps } from '../../src/platform/deps.ts';
-import { appWithRouteTable, expectGovukErrorPage, signedInAs } from '../support/app-helpers.ts';
+import { appWithRouteTable, expectGovukErrorPage } from '../support/app-helpers.ts';
 import { openTestDb } from '../support/db.ts';
-import { csrfFrom, type Browser } from '../support/web.ts';
 import { makeWorld, testClock, testDeps, type TestClock, type TestUser } from '../support/world.ts';
+import { staffPages, versionOf } from '../support/staff-pages.ts';
 
 let handle: DbHandle;
 let app: FastifyInstance;
@@ -38,41 +38,13 @@ afterAll(async () => {
   await handle.close();
 });
 
-const tokens = new WeakMap<Browser, string>();
-const browsers = new Map<string, Browser>();
-
-async function as(user: TestUser): Promise<Browser> {
-  let browser = browsers.get(user.id);
-  if (!browser) {
-    browser = await signedInAs(app, deps, user.id);
-    browsers.set(user.id, browser);
-  }
-  return browser;
-}
-
-/** Posts a form with the session's anti-forgery token (read once from the home page). */
-async function send(
-  user: TestUser,
-  url: string,
-  form: Record<string, string | string[]>,
-): Promise<LightMyRequestResponse> {
-  const browser = await as(user);
-  let token = tokens.get(browser);
-  if (token === undefined) {
-    token = csrfFrom((await browser.get('/')).body);
-    tokens.set(browser, token);
-  }
-  return browser.post(url, form, { csrf: token });
-}
+const pages = staffPages(() => ({ app, deps }));
+const { get, send } = pages;
 
 /** Moves the test clock; sessions idle out across days, so everyone signs in again. */
 function moveClock(at: string): void {
   clock.set(new Date(at));
-  browsers.clear();
-}
-
-async function get(user: TestUser, url: string): Promise<LightMyRequestResponse> {
-  return (await as(user)).get(url);
+  pages.forget();
 }
 
 /** A child of team A with the worker as lead practitioner, and an open episode in `status`. */
@@ -90,12 +62,6 @@ async function childWithEpisode(status: Exclude<EpisodeStatus, 'closed'>, given 
     }),
   );
   return { childId, episodeId: episode.episodeId, cinReferralId: episode.cinReferralId };
-}
-
-function versionOf(body: string): string {
-  const match = /name="version" value="(\d+)"/.exec(body);
-  if (!match?.[1]) throw new Error('No version on the page');
-  return match[1];
 }
 
 async function assessmentRow(id: string) {

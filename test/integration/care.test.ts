@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { openOrContinueEpisode } from '../../src/modules/help/episodes.ts';
 import type { Deps } from '../../src/platform/deps.ts';
-import { appWithRouteTable, expectGovukErrorPage, signedInAs } from '../support/app-helpers.ts';
+import { appWithRouteTable, expectGovukErrorPage } from '../support/app-helpers.ts';
 import { openTestDb } from '../support/db.ts';
-import { csrfFrom, type Browser } from '../support/web.ts';
 import { makeWorld, testClock, testDeps, type TestClock, type TestUser } from '../support/world.ts';
+import { dateFields, staffPages, versionOf } from '../support/staff-pages.ts';
 
 /**
  * Children in care through the pages (app.inject): coming into care under section 20, an interim
@@ -48,25 +48,10 @@ afterAll(async () => {
   await handle.close();
 });
 
-const browsers = new Map<string, Browser>();
-const tokens = new Map<string, string>();
-
-async function as(user: TestUser): Promise<Browser> {
-  let browser = browsers.get(user.id);
-  if (!browser) {
-    browser = await signedInAs(app, deps, user.id);
-    browsers.set(user.id, browser);
-  }
-  return browser;
-}
-
-function explained(response: LightMyRequestResponse): LightMyRequestResponse {
-  if (response.statusCode >= 500) throw new Error(`${response.statusCode} from the server`);
-  return response;
-}
+const pages = staffPages(() => ({ app, deps }));
 
 async function get(user: TestUser, url: string): Promise<LightMyRequestResponse> {
-  return explained(await (await as(user)).get(url));
+  return explained(await pages.get(user, url));
 }
 
 async function send(
@@ -74,28 +59,12 @@ async function send(
   url: string,
   form: Record<string, string>,
 ): Promise<LightMyRequestResponse> {
-  const browser = await as(user);
-  let token = tokens.get(user.id);
-  if (token === undefined) {
-    token = csrfFrom((await browser.get('/')).body);
-    tokens.set(user.id, token);
-  }
-  return explained(await browser.post(url, form, { csrf: token }));
+  return explained(await pages.send(user, url, form));
 }
 
-function date(name: string, iso: string): Record<string, string> {
-  const [year = '', month = '', day = ''] = iso.split('-');
-  return {
-    [`${name}-day`]: String(Number(day)),
-    [`${name}-month`]: String(Number(month)),
-    [`${name}-year`]: year,
-  };
-}
-
-function versionOf(body: string): string {
-  const match = /name="version" value="(\d+)"/.exec(body);
-  if (!match?.[1]) throw new Error('No version on the page');
-  return match[1];
+function explained(response: LightMyRequestResponse): LightMyRequestResponse {
+  if (response.statusCode >= 500) throw new Error(`${response.statusCode} from the server`);
+  return response;
 }
 
 function expectRedirect(response: LightMyRequestResponse, to: RegExp): void {
@@ -169,7 +138,7 @@ describe('a child in care, with their family', () => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('value="SG1 1AB"');
     const bad = await send(worker, `/children/${childId}/care/start`, {
-      ...date('startedOn', '2026-11-02'),
+      ...dateFields('startedOn', '2026-11-02'),
       legalStatus: '',
       categoryOfNeed: 'N1',
       homePostcode: 'NOT A POSTCODE',
@@ -192,7 +161,7 @@ describe('a child in care, with their family', () => {
 
   it('a child comes into care under section 20: the one episode moves to looked after, first review in 20 working days', async () => {
     const done = await send(worker, `/children/${childId}/care/start`, {
-      ...date('startedOn', '2026-11-02'),
+      ...dateFields('startedOn', '2026-11-02'),
       legalStatus: 'V2',
       categoryOfNeed: 'N1',
       homePostcode: 'SG1 1AB',
@@ -250,7 +219,7 @@ describe('a child in care, with their family', () => {
   it('section 20 becomes an interim care order; the first review is recorded with the plan for returning home', async () => {
     const form = await get(worker, `/children/${childId}/care/legal-status`);
     const changed = await send(worker, `/children/${childId}/care/legal-status`, {
-      ...date('changedOn', '2026-11-20'),
+      ...dateFields('changedOn', '2026-11-20'),
       legalStatus: 'C1',
       version: versionOf(form.body),
     });
@@ -259,7 +228,7 @@ describe('a child in care, with their family', () => {
     const reviewForm = await get(worker, `/children/${childId}/care/reviews/new`);
     expect(reviewForm.body).toContain('This is review 1, due by 30 November 2026');
     const missing = await send(worker, `/children/${childId}/care/reviews/new`, {
-      ...date('reviewedOn', '2026-11-25'),
+      ...dateFields('reviewedOn', '2026-11-25'),
       participation: 'PN1',
       familyView: 'Mum wants Ellie home as soon as she is well.',
       childView: '',
@@ -275,7 +244,7 @@ describe('a child in care, with their family', () => {
     expect(missing.body).toContain('href="#returnHomeFamilyView"');
     expect(missing.body).toContain('Mum wants Ellie home as soon as she is well.');
     const saved = await send(worker, `/children/${childId}/care/reviews/new`, {
-      ...date('reviewedOn', '2026-11-25'),
+      ...dateFields('reviewedOn', '2026-11-25'),
       participation: 'PN1',
       familyView: 'Mum wants Ellie home as soon as she is well.',
       childView: 'I want to go home to Mum.',
@@ -312,7 +281,7 @@ describe('a child in care, with their family', () => {
   it('a placement move to kinship carers starts a new 903 episode (P) and the family letter never shows the hidden address', async () => {
     const form = await get(worker, `/children/${childId}/care/placements/new`);
     const moved = await send(worker, `/children/${childId}/care/placements/new`, {
-      ...date('movedOn', '2026-12-07'),
+      ...dateFields('movedOn', '2026-12-07'),
       changeReason: 'CARPL',
       changeNote: 'Ellie’s aunt was approved as a kinship carer. Mum agreed.',
       sameCarer: 'no',
@@ -356,13 +325,13 @@ describe('a child in care, with their family', () => {
     const first = await get(worker, `/children/${childId}/care/legal-status`);
     const second = await get(colleague, `/children/${childId}/care/legal-status`);
     const saved = await send(worker, `/children/${childId}/care/legal-status`, {
-      ...date('changedOn', '2027-03-01'),
+      ...dateFields('changedOn', '2027-03-01'),
       legalStatus: 'C2',
       version: versionOf(first.body),
     });
     expectRedirect(saved, /done=legal$/);
     const clash = await send(colleague, `/children/${childId}/care/legal-status`, {
-      ...date('changedOn', '2027-03-02'),
+      ...dateFields('changedOn', '2027-03-02'),
       legalStatus: 'E1',
       version: versionOf(second.body),
     });
@@ -381,7 +350,7 @@ describe('a child in care, with their family', () => {
   it('records an SDQ score, banded, and refuses one out of range', async () => {
     const bad = await send(worker, `/children/${childId}/care/health/new`, {
       kind: 'sdq',
-      ...date('onDate', '2027-01-15'),
+      ...dateFields('onDate', '2027-01-15'),
       sdqScore: '41',
     });
     expect(bad.statusCode).toBe(400);
@@ -390,7 +359,7 @@ describe('a child in care, with their family', () => {
     expectRedirect(
       await send(worker, `/children/${childId}/care/health/new`, {
         kind: 'sdq',
-        ...date('onDate', '2027-01-15'),
+        ...dateFields('onDate', '2027-01-15'),
         sdqScore: '15',
       }),
       /done=health/,
@@ -466,7 +435,7 @@ describe('a child in care, with their family', () => {
   it('the child returns home: the period ends (E13), the episode carries on as child in need, the 903 shows every episode', async () => {
     const form = await get(worker, `/children/${childId}/care/end`);
     const ended = await send(worker, `/children/${childId}/care/end`, {
-      ...date('endedOn', '2027-05-10'),
+      ...dateFields('endedOn', '2027-05-10'),
       reasonCeased: 'E13',
       next: 'child_in_need',
       note: 'Ellie is home with Mum; family help with mornings carries on.',
@@ -575,7 +544,7 @@ describe('leaving care', () => {
     const { childId, episodeId } = await childInNeed('Jordan');
     expectRedirect(
       await send(worker, `/children/${childId}/care/start`, {
-        ...date('startedOn', '2026-11-02'),
+        ...dateFields('startedOn', '2026-11-02'),
         legalStatus: 'C2',
         categoryOfNeed: 'N1',
         homePostcode: '',
@@ -586,7 +555,7 @@ describe('leaving care', () => {
     );
     const form = await get(worker, `/children/${childId}/care/end`);
     const ended = await send(worker, `/children/${childId}/care/end`, {
-      ...date('endedOn', '2027-05-01'),
+      ...dateFields('endedOn', '2027-05-01'),
       reasonCeased: 'E17',
       next: 'care_leaver',
       eligibility: 'former_relevant',
@@ -611,7 +580,7 @@ describe('leaving care', () => {
     ).toEqual([{ kind: 'pathway', status: 'draft' }]);
     expectRedirect(
       await send(worker, `/children/${childId}/care/leaving-care/contacts/new`, {
-        ...date('contactedOn', '2027-05-20'),
+        ...dateFields('contactedOn', '2027-05-20'),
         inTouch: 'YES',
         activity: 'F2',
         accommodation: 'Z',
@@ -622,7 +591,7 @@ describe('leaving care', () => {
     const stay = await get(worker, `/children/${childId}/care/leaving-care/staying-put`);
     expectRedirect(
       await send(worker, `/children/${childId}/care/leaving-care/staying-put`, {
-        ...date('from', '2027-05-01'),
+        ...dateFields('from', '2027-05-01'),
         'until-day': '',
         'until-month': '',
         'until-year': '',

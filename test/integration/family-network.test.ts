@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { openOrContinueEpisode } from '../../src/modules/help/episodes.ts';
@@ -8,10 +8,10 @@ import {
   financialQuarter,
 } from '../../src/modules/protection/family-network-report.ts';
 import type { Deps } from '../../src/platform/deps.ts';
-import { appWithRouteTable, expectGovukErrorPage, signedInAs, snapshot } from '../support/app-helpers.ts';
+import { appWithRouteTable, expectGovukErrorPage, snapshot } from '../support/app-helpers.ts';
 import { openTestDb } from '../support/db.ts';
-import { csrfFrom, type Browser } from '../support/web.ts';
 import { makeWorld, testClock, testDeps, type TestClock, type TestUser } from '../support/world.ts';
+import { dateFields, staffPages, versionOf } from '../support/staff-pages.ts';
 
 /**
  * A family network meeting from the offer to the review of the family's plan, through the pages
@@ -45,42 +45,8 @@ afterAll(async () => {
   await handle.close();
 });
 
-const browsers = new Map<string, { browser: Browser; token: string }>();
-
-async function as(user: TestUser): Promise<{ browser: Browser; token: string }> {
-  let entry = browsers.get(user.id);
-  if (!entry) {
-    const browser = await signedInAs(app, deps, user.id);
-    entry = { browser, token: csrfFrom((await browser.get('/')).body) };
-    browsers.set(user.id, entry);
-  }
-  return entry;
-}
-
-async function send(
-  user: TestUser,
-  url: string,
-  form: Record<string, string>,
-): Promise<LightMyRequestResponse> {
-  const { browser, token } = await as(user);
-  return browser.post(url, form, { csrf: token });
-}
-
-async function get(user: TestUser, url: string): Promise<LightMyRequestResponse> {
-  return (await as(user)).browser.get(url);
-}
-
-function date(name: string, iso: string): Record<string, string> {
-  if (iso === '') return { [`${name}-day`]: '', [`${name}-month`]: '', [`${name}-year`]: '' };
-  const [y = '', m = '', d = ''] = iso.split('-');
-  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y };
-}
-
-function versionOf(body: string): string {
-  const match = /name="version" value="(\d+)"/.exec(body);
-  if (!match?.[1]) throw new Error('No version on the page');
-  return match[1];
-}
+const pages = staffPages(() => ({ app, deps }));
+const { as, get, send } = pages;
 
 async function childWithHelp(teamId: string, given: string, workerId?: string): Promise<string> {
   const childId = await world.child({ teamId, given, family: 'Network', ...(workerId ? { workerId } : {}) });
@@ -110,10 +76,10 @@ describe('a family network meeting from offer to review', () => {
   it('records every step, audited, in the chronology, with the rules each step keeps', async () => {
     const childId = await childWithHelp(world.teamA, 'Kai', worker.id);
     const offered = await send(worker, `/children/${childId}/protection/family-meetings`, {
-      ...date('offeredOn', '2026-11-02'),
+      ...dateFields('offeredOn', '2026-11-02'),
       response: 'waiting',
       declinedReason: '',
-      ...date('heldOn', ''),
+      ...dateFields('heldOn', ''),
       familyPlan: '',
     });
     expect(offered.statusCode, offered.body.slice(0, 400)).toBe(303);
@@ -159,7 +125,7 @@ describe('a family network meeting from offer to review', () => {
       version,
       coordinatorName: 'Ruth Adeyemi',
       coordinatorOrganisation: 'Family Group Conference Service',
-      ...date('coordinatorAssignedOn', '2026-11-05'),
+      ...dateFields('coordinatorAssignedOn', '2026-11-05'),
     });
     expect(stale.statusCode).toBe(409);
 
@@ -169,7 +135,7 @@ describe('a family network meeting from offer to review', () => {
       version,
       coordinatorName: 'Ruth Adeyemi',
       coordinatorOrganisation: 'Family Group Conference Service',
-      ...date('coordinatorAssignedOn', '2026-10-01'),
+      ...dateFields('coordinatorAssignedOn', '2026-10-01'),
     });
     expect(early.statusCode).toBe(400);
     expect(early.body).toContain('must be on or after 2 November 2026');
@@ -179,7 +145,7 @@ describe('a family network meeting from offer to review', () => {
           version,
           coordinatorName: 'Ruth Adeyemi',
           coordinatorOrganisation: 'Family Group Conference Service',
-          ...date('coordinatorAssignedOn', '2026-11-05'),
+          ...dateFields('coordinatorAssignedOn', '2026-11-05'),
         })
       ).statusCode,
     ).toBe(303);
@@ -199,7 +165,7 @@ describe('a family network meeting from offer to review', () => {
       version: versionOf(form.body),
       networkContacted: '\n  \n',
       privateTime: '',
-      ...date('plannedOn', '2026-11-20'),
+      ...dateFields('plannedOn', '2026-11-20'),
       venue: 'Oak Road Family Hub',
     });
     expect(noNames.statusCode).toBe(400);
@@ -211,7 +177,7 @@ describe('a family network meeting from offer to review', () => {
           version: versionOf(form.body),
           networkContacted: 'Nan (Sharon)\r\nUncle Dev\n\nMum’s friend Tasha',
           privateTime: 'yes',
-          ...date('plannedOn', '2026-11-20'),
+          ...dateFields('plannedOn', '2026-11-20'),
           venue: 'Oak Road Family Hub',
         })
       ).statusCode,
@@ -222,7 +188,7 @@ describe('a family network meeting from offer to review', () => {
       (
         await send(worker, `${base}/meeting`, {
           version: versionOf(form.body),
-          ...date('heldOn', '2026-11-20'),
+          ...dateFields('heldOn', '2026-11-20'),
           attended: 'Mum\nNan (Sharon)\nUncle Dev\nKai',
         })
       ).statusCode,
@@ -235,7 +201,7 @@ describe('a family network meeting from offer to review', () => {
     const noWhy = await send(worker, `${base}/plan`, {
       version,
       familyPlan: plan,
-      ...date('planRecordedOn', '2026-11-20'),
+      ...dateFields('planRecordedOn', '2026-11-20'),
       planAgreed: 'no',
       planNotAgreedReason: '',
     });
@@ -247,7 +213,7 @@ describe('a family network meeting from offer to review', () => {
         await send(worker, `${base}/plan`, {
           version,
           familyPlan: plan,
-          ...date('planRecordedOn', '2026-11-20'),
+          ...dateFields('planRecordedOn', '2026-11-20'),
           planAgreed: 'yes',
           planNotAgreedReason: '',
         })
@@ -260,8 +226,8 @@ describe('a family network meeting from offer to review', () => {
       providerKind: '',
       provider: 'Nan (Sharon)',
       cost: '£12.505',
-      ...date('fromOn', '2026-11-24'),
-      ...date('toOn', ''),
+      ...dateFields('fromOn', '2026-11-24'),
+      ...dateFields('toOn', ''),
     });
     expect(badItem.statusCode).toBe(400);
     expect(badItem.body).toContain('href="#providerKind"');
@@ -278,13 +244,13 @@ describe('a family network meeting from offer to review', () => {
     ]) {
       const added = await send(worker, `${base}/support`, {
         ...item,
-        ...date('fromOn', '2026-11-24'),
-        ...date('toOn', '2027-03-31'),
+        ...dateFields('fromOn', '2026-11-24'),
+        ...dateFields('toOn', '2027-03-31'),
       });
       expect(added.statusCode, added.body.slice(0, 300)).toBe(303);
     }
     const review = await send(worker, `${base}/reviews`, {
-      ...date('reviewedOn', '2026-11-30'),
+      ...dateFields('reviewedOn', '2026-11-30'),
       working: 'Kai likes Tuesdays at Nan’s.',
       notWorking: '',
     });
@@ -370,10 +336,10 @@ describe('a family network meeting from offer to review', () => {
     const edit = await get(worker, `/children/${childId}/protection/family-meetings/${meetingId}/edit`);
     const cleared = await send(worker, `/children/${childId}/protection/family-meetings/${meetingId}/edit`, {
       version: versionOf(edit.body),
-      ...date('offeredOn', '2026-11-02'),
+      ...dateFields('offeredOn', '2026-11-02'),
       response: 'accepted',
       declinedReason: '',
-      ...date('heldOn', ''),
+      ...dateFields('heldOn', ''),
       familyPlan: '',
     });
     expect(cleared.statusCode).toBe(400);
@@ -391,7 +357,7 @@ describe('a family network meeting from offer to review', () => {
       expectGovukErrorPage(await get(outsider, url), 404, 'Page not found');
     }
     expectGovukErrorPage(
-      await send(outsider, `${base}/reviews`, { ...date('reviewedOn', '2026-11-30'), working: 'x' }),
+      await send(outsider, `${base}/reviews`, { ...dateFields('reviewedOn', '2026-11-30'), working: 'x' }),
       404,
       'Page not found',
     );
@@ -403,10 +369,10 @@ describe('a family network meeting from offer to review', () => {
     expect(
       (
         await send(worker, `/children/${childId}/protection/family-meetings`, {
-          ...date('offeredOn', '2026-11-10'),
+          ...dateFields('offeredOn', '2026-11-10'),
           response: 'waiting',
           declinedReason: '',
-          ...date('heldOn', ''),
+          ...dateFields('heldOn', ''),
           familyPlan: '',
         })
       ).statusCode,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
@@ -7,11 +7,11 @@ import { openOrContinueEpisode } from '../../src/modules/help/episodes.ts';
 import { suppressFigure } from '../../src/modules/insight/suppress.ts';
 import { practicalHelpFigures } from '../../src/modules/protection/family-network-report.ts';
 import type { Deps } from '../../src/platform/deps.ts';
-import { appWithRouteTable, expectGovukErrorPage, signedInAs } from '../support/app-helpers.ts';
+import { appWithRouteTable, expectGovukErrorPage } from '../support/app-helpers.ts';
 import { openTestDb } from '../support/db.ts';
 import { loadTestGeography, TEST_POSTCODES } from '../support/geography.ts';
-import { csrfFrom, type Browser } from '../support/web.ts';
 import { makeWorld, testClock, testDeps, type TestClock, type TestUser } from '../support/world.ts';
+import { dateFields, staffPages, versionOf } from '../support/staff-pages.ts';
 
 /**
  * Practical and financial help as requests with a decision, through the pages: a section 17 payment
@@ -43,44 +43,10 @@ afterAll(async () => {
   await handle.close();
 });
 
-const browsers = new Map<string, { browser: Browser; token: string }>();
-
-async function as(user: TestUser): Promise<{ browser: Browser; token: string }> {
-  let entry = browsers.get(user.id);
-  if (!entry) {
-    const browser = await signedInAs(app, deps, user.id);
-    entry = { browser, token: csrfFrom((await browser.get('/')).body) };
-    browsers.set(user.id, entry);
-  }
-  return entry;
-}
-
-async function send(
-  user: TestUser,
-  url: string,
-  form: Record<string, string>,
-): Promise<LightMyRequestResponse> {
-  const { browser, token } = await as(user);
-  return browser.post(url, form, { csrf: token });
-}
-
-async function get(user: TestUser, url: string): Promise<LightMyRequestResponse> {
-  return (await as(user)).browser.get(url);
-}
+const pages = staffPages(() => ({ app, deps }));
+const { get, send } = pages;
 
 type PracticalHelpRow = Database['practical_help'];
-
-function date(name: string, iso: string): Record<string, string> {
-  if (iso === '') return { [`${name}-day`]: '', [`${name}-month`]: '', [`${name}-year`]: '' };
-  const [y = '', m = '', d = ''] = iso.split('-');
-  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y };
-}
-
-function versionOf(body: string): string {
-  const match = /name="version" value="(\d+)"/.exec(body);
-  if (!match?.[1]) throw new Error('No version on the page');
-  return match[1];
-}
 
 async function openHelp(organisationId: string, childId: string): Promise<string> {
   const opened = await deps.db.transaction().execute((trx) =>
@@ -112,7 +78,7 @@ describe('practical and financial help asked for and decided', () => {
     const list = await get(worker, base);
     expect(list.body).toContain('Record a request for help or a welfare-rights referral');
     const bad = await send(worker, `${base}/requests`, {
-      ...date('requestedOn', '2026-11-02'),
+      ...dateFields('requestedOn', '2026-11-02'),
       category: '',
       requestKind: 'cash',
       requestAmount: '£50.505',
@@ -126,7 +92,7 @@ describe('practical and financial help asked for and decided', () => {
     expect(bad.body).toContain('Emergency money for food until payday');
 
     const asked = await send(worker, `${base}/requests`, {
-      ...date('requestedOn', '2026-11-02'),
+      ...dateFields('requestedOn', '2026-11-02'),
       category: 'section17',
       requestKind: 'cash',
       requestAmount: '£50',
@@ -144,7 +110,7 @@ describe('practical and financial help asked for and decided', () => {
         await send(worker, `${base}/${refusedId}`, {
           version: '1',
           decision: 'granted',
-          ...date('decidedOn', '2026-11-03'),
+          ...dateFields('decidedOn', '2026-11-03'),
         })
       ).statusCode,
     ).toBe(403);
@@ -155,7 +121,7 @@ describe('practical and financial help asked for and decided', () => {
     const noReason = await send(manager, `${base}/${refusedId}`, {
       version: versionOf(form.body),
       decision: 'refused',
-      ...date('decidedOn', '2026-11-03'),
+      ...dateFields('decidedOn', '2026-11-03'),
       refusalReason: '  ',
     });
     expect(noReason.statusCode).toBe(400);
@@ -164,7 +130,7 @@ describe('practical and financial help asked for and decided', () => {
     const refused = await send(manager, `${base}/${refusedId}`, {
       version: versionOf(form.body),
       decision: 'refused',
-      ...date('decidedOn', '2026-11-03'),
+      ...dateFields('decidedOn', '2026-11-03'),
       refusalReason: 'The household support fund paid for food this week.',
     });
     expect(refused.statusCode).toBe(303);
@@ -179,7 +145,7 @@ describe('practical and financial help asked for and decided', () => {
 
     // Granted on the 3rd, paid on the 6th: four days from the request on the 2nd.
     const second = await send(worker, `${base}/requests`, {
-      ...date('requestedOn', '2026-11-02'),
+      ...dateFields('requestedOn', '2026-11-02'),
       category: 'section17',
       requestKind: 'fuel',
       requestAmount: '£49',
@@ -192,7 +158,7 @@ describe('practical and financial help asked for and decided', () => {
         await send(manager, `${base}/${grantedId}`, {
           version: versionOf(page.body),
           decision: 'granted',
-          ...date('decidedOn', '2026-11-03'),
+          ...dateFields('decidedOn', '2026-11-03'),
           refusalReason: '',
         })
       ).statusCode,
@@ -200,7 +166,7 @@ describe('practical and financial help asked for and decided', () => {
     page = await get(worker, `${base}/${grantedId}`);
     const early = await send(worker, `${base}/${grantedId}`, {
       version: versionOf(page.body),
-      ...date('givenOn', '2026-11-01'),
+      ...dateFields('givenOn', '2026-11-01'),
     });
     expect(early.statusCode).toBe(400);
     expect(early.body).toContain('must be on or after the date of the decision');
@@ -208,13 +174,13 @@ describe('practical and financial help asked for and decided', () => {
       (
         await send(worker, `${base}/${grantedId}`, {
           version: versionOf(page.body),
-          ...date('givenOn', '2026-11-06'),
+          ...dateFields('givenOn', '2026-11-06'),
         })
       ).statusCode,
     ).toBe(303);
     // A stale form is refused.
     expect(
-      (await send(worker, `${base}/${grantedId}`, { version: '2', ...date('givenOn', '2026-11-06') }))
+      (await send(worker, `${base}/${grantedId}`, { version: '2', ...dateFields('givenOn', '2026-11-06') }))
         .statusCode,
     ).toBe(409);
 
@@ -259,7 +225,7 @@ describe('practical and financial help asked for and decided', () => {
     const episodeId = await openHelp(world.organisationId, childId);
     const base = `/children/${childId}/practical-help`;
     const referred = await send(worker, `${base}/requests`, {
-      ...date('requestedOn', '2026-10-01'),
+      ...dateFields('requestedOn', '2026-10-01'),
       category: 'welfare_rights',
       requestKind: 'benefits_advice',
       requestAmount: '',
@@ -271,7 +237,7 @@ describe('practical and financial help asked for and decided', () => {
     const noIncome = await send(worker, `${base}/${id}`, {
       version: versionOf(page.body),
       outcome: 'income_gained',
-      ...date('givenOn', '2026-11-15'),
+      ...dateFields('givenOn', '2026-11-15'),
       incomeGained: '',
     });
     expect(noIncome.statusCode).toBe(400);
@@ -281,7 +247,7 @@ describe('practical and financial help asked for and decided', () => {
         await send(worker, `${base}/${id}`, {
           version: versionOf(page.body),
           outcome: 'income_gained',
-          ...date('givenOn', '2026-11-15'),
+          ...dateFields('givenOn', '2026-11-15'),
           incomeGained: '£2,400',
         })
       ).statusCode,
@@ -323,7 +289,7 @@ describe('practical and financial help asked for and decided', () => {
       .where('person_id', '=', childId)
       .executeTakeFirstOrThrow();
     expectGovukErrorPage(
-      await send(worker, `${base}/${given.id}`, { version: '1', ...date('givenOn', '2026-11-15') }),
+      await send(worker, `${base}/${given.id}`, { version: '1', ...dateFields('givenOn', '2026-11-15') }),
       409,
     );
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { openOrContinueEpisode } from '../../src/modules/help/episodes.ts';
@@ -10,10 +10,10 @@ import {
   reportLate,
 } from '../../src/modules/protection/codes.ts';
 import type { Deps } from '../../src/platform/deps.ts';
-import { appWithRouteTable, signedInAs } from '../support/app-helpers.ts';
+import { appWithRouteTable } from '../support/app-helpers.ts';
 import { openTestDb } from '../support/db.ts';
-import { csrfFrom, type Browser } from '../support/web.ts';
 import { makeWorld, testClock, testDeps, type TestClock, type TestUser } from '../support/world.ts';
+import { dateFields, staffPages, versionOf } from '../support/staff-pages.ts';
 
 /**
  * Child protection done with families, through the pages (app.inject): a strategy discussion with
@@ -47,45 +47,12 @@ afterAll(async () => {
   await handle.close();
 });
 
-const browsers = new Map<string, { browser: Browser; token: string }>();
-
-async function as(user: TestUser): Promise<{ browser: Browser; token: string }> {
-  let entry = browsers.get(user.id);
-  if (!entry) {
-    const browser = await signedInAs(app, deps, user.id);
-    entry = { browser, token: csrfFrom((await browser.get('/')).body) };
-    browsers.set(user.id, entry);
-  }
-  return entry;
-}
+const pages = staffPages(() => ({ app, deps }));
+const { get, send } = pages;
 
 function moveClock(at: string): void {
   clock.set(new Date(at));
-  browsers.clear();
-}
-
-async function send(
-  user: TestUser,
-  url: string,
-  form: Record<string, string | string[]>,
-): Promise<LightMyRequestResponse> {
-  const { browser, token } = await as(user);
-  return browser.post(url, form, { csrf: token });
-}
-
-async function get(user: TestUser, url: string): Promise<LightMyRequestResponse> {
-  return (await as(user)).browser.get(url);
-}
-
-function date(name: string, iso: string): Record<string, string> {
-  const [y = '', m = '', d = ''] = iso.split('-');
-  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y };
-}
-
-function versionOf(body: string): string {
-  const match = /name="version" value="(\d+)"/.exec(body);
-  if (!match?.[1]) throw new Error('No version on the page');
-  return match[1];
+  pages.forget();
 }
 
 function idFrom(location: string | undefined, what: string): string {
@@ -193,15 +160,19 @@ describe('child protection, with the family', () => {
     expect((await get(outsider, base)).statusCode).toBe(404);
     expect((await get(outsider, `${base}/strategy-discussions/new`)).statusCode).toBe(404);
     expect(
-      (await send(outsider, `${base}/strategy-discussions`, { ...date('heldOn', '2026-12-01'), ...STRATEGY }))
-        .statusCode,
+      (
+        await send(outsider, `${base}/strategy-discussions`, {
+          ...dateFields('heldOn', '2026-12-01'),
+          ...STRATEGY,
+        })
+      ).statusCode,
     ).toBe(404);
 
     // A strategy discussion with mistakes is shown again with the summary and what was typed.
     const form = await get(worker, `${base}/strategy-discussions/new`);
     expect(form.statusCode).toBe(200);
     const bad = await send(worker, `${base}/strategy-discussions`, {
-      ...date('heldOn', '2026-12-02'),
+      ...dateFields('heldOn', '2026-12-02'),
       'name-0': 'DC Sam Okafor',
       'said-0': '',
       reason: 'Typed reason kept',
@@ -224,7 +195,7 @@ describe('child protection, with the family', () => {
     ).toEqual([]);
 
     const saved = await send(worker, `${base}/strategy-discussions`, {
-      ...date('heldOn', '2026-12-01'),
+      ...dateFields('heldOn', '2026-12-01'),
       ...STRATEGY,
     });
     expect(saved.statusCode, saved.body.slice(0, 500)).toBe(303);
@@ -264,7 +235,7 @@ describe('child protection, with the family', () => {
     const second = await get(manager, `${base}/section-47/${enquiry.id}/outcome`);
     expect(first.statusCode).toBe(200);
     const outcome = await send(worker, `${base}/section-47/${enquiry.id}/outcome`, {
-      ...date('completedOn', '2026-12-01'),
+      ...dateFields('completedOn', '2026-12-01'),
       outcome: 'initial_conference',
       findings: 'The baby is not gaining weight and the home is unsafe at night.',
       version: versionOf(first.body),
@@ -272,7 +243,7 @@ describe('child protection, with the family', () => {
     expect(outcome.statusCode, outcome.body.slice(0, 500)).toBe(303);
     expect(outcome.headers.location).toBe(`${base}/conferences/new?kind=initial`);
     const late = await send(manager, `${base}/section-47/${enquiry.id}/outcome`, {
-      ...date('completedOn', '2026-12-01'),
+      ...dateFields('completedOn', '2026-12-01'),
       outcome: 'child_in_need',
       findings: 'Help as a child in need will do.',
       version: versionOf(second.body),
@@ -315,7 +286,7 @@ describe('child protection, with the family', () => {
     expect(badArrange.body).toContain('value="Kerry Protected"');
     const arranged = await send(worker, `${base}/conferences`, {
       kind: 'initial',
-      ...date('heldOn', '2026-12-17'),
+      ...dateFields('heldOn', '2026-12-17'),
       'inviteName-0': 'Kerry Protected',
       'inviteRole-0': 'Mum',
       'inviteKind-0': 'parent',
@@ -344,7 +315,7 @@ describe('child protection, with the family', () => {
     const edit = await get(worker, `${base}/conferences/${conferenceId}/edit`);
     expect(edit.body).toContain('value="Kerry Protected"');
     const shared = await send(worker, `${base}/conferences/${conferenceId}/edit`, {
-      ...date('heldOn', '2026-12-17'),
+      ...dateFields('heldOn', '2026-12-17'),
       'inviteName-0': 'Kerry Protected',
       'inviteRole-0': 'Mum',
       'inviteKind-0': 'parent',
@@ -354,7 +325,7 @@ describe('child protection, with the family', () => {
       'inviteName-2': 'Lee Protected',
       'inviteRole-2': 'Dad',
       'inviteKind-2': 'parent',
-      ...date('reportSharedOn', '2026-12-15'),
+      ...dateFields('reportSharedOn', '2026-12-15'),
       reportSharedHow: 'in_person',
       advocateOffered: 'yes',
       advocateTakenUp: 'yes',
@@ -384,7 +355,7 @@ describe('child protection, with the family', () => {
     // The family group conference offered: the prompt goes.
     const offered = await send(worker, `${base}/family-meetings`, {
       conferenceId,
-      ...date('offeredOn', '2026-12-15'),
+      ...dateFields('offeredOn', '2026-12-15'),
       response: 'accepted',
     });
     expect(offered.statusCode, offered.body.slice(0, 600)).toBe(303);
@@ -403,7 +374,7 @@ describe('child protection, with the family', () => {
       .execute();
     const mum = participants.find((p) => p.name === 'Kerry Protected')?.id ?? '';
     const badOutcome = await send(worker, `${base}/conferences/${conferenceId}/outcome`, {
-      ...date('heldOn', '2026-12-17'),
+      ...dateFields('heldOn', '2026-12-17'),
       attended: mum,
       familyView: 'We know the flat is not safe and we want help to get the baby well.',
       decision: 'plan',
@@ -414,7 +385,7 @@ describe('child protection, with the family', () => {
     expect(badOutcome.body).toContain('href="#decisionReason"');
     expect(badOutcome.body).toContain('We know the flat is not safe');
     const held = await send(worker, `${base}/conferences/${conferenceId}/outcome`, {
-      ...date('heldOn', '2026-12-17'),
+      ...dateFields('heldOn', '2026-12-17'),
       attended: mum,
       familyView: 'We know the flat is not safe and we want help to get the baby well.',
       childView: '',
@@ -479,23 +450,23 @@ describe('child protection, with the family', () => {
     const action = await send(worker, `${base}/plans/${planId}/actions`, {
       goal: 'The baby gains weight',
       who: 'Mum: feeds every three hours. Health visitor: weekly weigh-in.',
-      ...date('byWhen', '2027-02-01'),
+      ...dateFields('byWhen', '2027-02-01'),
       progress: '',
     });
     expect(action.statusCode, action.body.slice(0, 400)).toBe(303);
     const badCore = await send(worker, `${base}/plans/${planId}/core-groups`, {
-      ...date('heldOn', '2026-12-17'),
+      ...dateFields('heldOn', '2026-12-17'),
     });
     expect(badCore.statusCode).toBe(400);
     expect(badCore.body).toContain('href="#inviteName-0"');
     expect(badCore.body).toContain('href="#familyView"');
     const core = await send(worker, `${base}/plans/${planId}/core-groups`, {
-      ...date('heldOn', '2026-12-17'),
+      ...dateFields('heldOn', '2026-12-17'),
       'inviteName-0': 'Kerry Protected',
       'inviteRole-0': 'Mum',
       'inviteKind-0': 'parent',
       familyView: 'The weigh-ins help. We need the damp fixed.',
-      ...date('nextMeetingOn', '2027-01-28'),
+      ...dateFields('nextMeetingOn', '2027-01-28'),
     });
     expect(core.statusCode, core.body.slice(0, 400)).toBe(303);
     const planAgain = await get(worker, `${base}/plans/${planId}`);
@@ -512,11 +483,11 @@ describe('child protection, with the family', () => {
     moveClock('2027-03-04T10:00:00Z');
     const review = await send(worker, `${base}/conferences`, {
       kind: 'review',
-      ...date('heldOn', '2027-03-10'),
+      ...dateFields('heldOn', '2027-03-10'),
       'inviteName-0': 'Kerry Protected',
       'inviteRole-0': 'Mum',
       'inviteKind-0': 'parent',
-      ...date('reportSharedOn', '2027-03-04'),
+      ...dateFields('reportSharedOn', '2027-03-04'),
       reportSharedHow: 'email',
       advocateOffered: 'no',
       version: '0',
@@ -527,7 +498,7 @@ describe('child protection, with the family', () => {
     const reviewForm = await get(worker, `${base}/conferences/${reviewId}/outcome`);
     expect(reviewForm.body).not.toContain('shared with the parents late');
     const continued = await send(worker, `${base}/conferences/${reviewId}/outcome`, {
-      ...date('heldOn', '2027-03-10'),
+      ...dateFields('heldOn', '2027-03-10'),
       familyView: 'Things are better but there is still shouting at night.',
       decision: 'continue',
       category: 'EMO',
@@ -551,7 +522,7 @@ describe('child protection, with the family', () => {
     moveClock('2027-09-08T10:00:00Z');
     const last = await send(worker, `${base}/conferences`, {
       kind: 'review',
-      ...date('heldOn', '2027-09-08'),
+      ...dateFields('heldOn', '2027-09-08'),
       'inviteName-0': 'Kerry Protected',
       'inviteRole-0': 'Mum',
       'inviteKind-0': 'parent',
@@ -562,7 +533,7 @@ describe('child protection, with the family', () => {
     const lastId = idFrom(last.headers.location, 'conferences');
     const lastForm = await get(worker, `${base}/conferences/${lastId}/outcome`);
     const noStep = await send(worker, `${base}/conferences/${lastId}/outcome`, {
-      ...date('heldOn', '2027-09-08'),
+      ...dateFields('heldOn', '2027-09-08'),
       familyView: 'We are doing well now.',
       decision: 'end',
       decisionReason: 'The children are safe; the family have kept to the plan.',
@@ -571,7 +542,7 @@ describe('child protection, with the family', () => {
     expect(noStep.statusCode).toBe(400);
     expect(noStep.body).toContain('href="#stepTo"');
     const ended = await send(worker, `${base}/conferences/${lastId}/outcome`, {
-      ...date('heldOn', '2027-09-08'),
+      ...dateFields('heldOn', '2027-09-08'),
       familyView: 'We are doing well now.',
       decision: 'end',
       decisionReason: 'The children are safe; the family have kept to the plan.',
@@ -663,7 +634,7 @@ describe('stepping down from child protection on the help pages', () => {
       episodeId,
       version: versionOf(form.body),
       to: 'child_in_need',
-      ...date('changedOn', '2026-12-01'),
+      ...dateFields('changedOn', '2026-12-01'),
       reason: 'The plan has done its job; help continues as a child in need.',
     });
     expect(stepped.statusCode, stepped.body.slice(0, 600)).toBe(303);
