@@ -159,6 +159,8 @@ const LOAD_INDEXES = [
   'people_given_key_family_initial',
   'people_family_key_given_initial',
   'people_family_key_given_key',
+  'people_family_lower_given_key',
+  'people_given_lower_family_key',
   'people_dob',
 ];
 
@@ -209,7 +211,7 @@ export async function generatePeople(
   const definitions = await sql<{ indexdef: string }>`
     SELECT indexdef FROM pg_indexes WHERE indexname IN (${sql.join(LOAD_INDEXES)})`.execute(db);
   if (definitions.rows.length !== LOAD_INDEXES.length)
-    throw new Error('The people indexes are not as migrations 0002, 0003 and 0005 made them');
+    throw new Error('The people indexes are not as migrations 0002, 0003, 0005 and 0028 made them');
   for (const name of LOAD_INDEXES) await sql`DROP INDEX ${sql.ref(name)}`.execute(db);
 
   const batch = 100_000;

@@ -307,6 +307,14 @@ type NameKeys = {
   readonly givenKeys: readonly string[];
   /** Double-metaphone key of the family name (or single word). */
   readonly familyKeys: readonly string[];
+  /**
+   * Two words: the family names in use (current or previous, from `search_names`) that begin with
+   * the letter typed and are within `editsAllowed` typing errors of the family name typed; the same
+   * for given names. A short list, so that "a sound-alike given name with a family name a typo or two
+   * away" is an exact index lookup on each name rather than every person with the initial checked.
+   */
+  readonly familyNear: readonly string[];
+  readonly givenNear: readonly string[];
 };
 
 /** Phonetic keys computed by the database, so they are the very function the trigger used. */
@@ -320,11 +328,34 @@ async function nameKeys(db: Executor, name: NameQuery): Promise<NameKeys> {
   const keys = (list: readonly string[]) => [
     ...new Set(list.map((w) => keyOf.get(w) ?? '').filter((k) => k !== '')),
   ];
+  const near = name.single || name.initial ? [] : await namesNear(db, name);
   return {
     givenVariants,
     givenKeys: name.initial ? [] : keys(givenVariants),
     familyKeys: keys([name.family]),
+    familyNear: near.filter((n) => n.part === 'family').map((n) => n.name),
+    givenNear: near.filter((n) => n.part === 'given').map((n) => n.name),
   };
+}
+
+/**
+ * The names in use a typo or two from each name typed, with the same first letter (the test the
+ * edit-distance routes of `nameConditions` apply to each person, applied once to each distinct name).
+ */
+async function namesNear(db: Executor, name: NameQuery): Promise<{ name: string; part: string }[]> {
+  const routes = [
+    { part: 'family', word: name.family, edits: editsAllowed(name.family) },
+    { part: 'given', word: name.given, edits: editsAllowed(name.given) },
+  ].filter((r) => r.edits > 0);
+  if (routes.length === 0) return [];
+  const result = await sql<{ name: string; part: string }>`
+    SELECT s.name, s.part FROM search_names s
+    JOIN (VALUES ${sql.join(routes.map((r) => sql`(${r.part}::text, ${r.word}::text, ${initialOf(r.word)}::text, ${r.edits}::int)`))})
+      AS t(part, word, initial, edits)
+      ON s.part = t.part AND left(s.name, 1) = t.initial
+    WHERE levenshtein_less_equal(s.name, t.word, t.edits) <= t.edits
+    ORDER BY s.part, s.name`.execute(db);
+  return result.rows;
 }
 
 /** `expr IN (values)`, or false for an empty list. */
@@ -355,7 +386,6 @@ type NameColumns = {
   readonly familyKey: RawBuilder<unknown>;
   /** `lower(left(…, 1))`, exactly as indexed (migration 0003). */
   readonly givenInitial: RawBuilder<unknown>;
-  readonly familyInitial: RawBuilder<unknown>;
   readonly searchName: RawBuilder<unknown>;
 };
 
@@ -365,7 +395,7 @@ type NameColumns = {
  * sound-alike keys for both names; the whole name similar by trigrams (for two or more words, with
  * the first and the last word each like a word of the stored name); a sound-alike given name with
  * a family name a typo or two away, and the other way round (the first letter of the mistyped name
- * taken as right, which is what the paired indexes of migration 0003 look up).
+ * taken as right; the names a typo away are found first in `search_names`, see `namesNear`).
  */
 function nameConditions(name: NameQuery, keys: NameKeys, c: NameColumns): RawBuilder<SqlBool>[] {
   if (name.single) {
@@ -390,18 +420,18 @@ function nameConditions(name: NameQuery, keys: NameKeys, c: NameColumns): RawBui
     // to fail the check on the row itself (bench/search.ts: about 10,000 rows read for none kept).
     sql<SqlBool>`${whole} AND ${name.given} <% ${c.searchName} AND ${name.family} <% ${c.searchName}`,
   ];
-  const familyEdits = editsAllowed(name.family);
-  if (familyEdits > 0) {
+  // A sound-alike given name with a family name a typo or two away (same first letter), and the other
+  // way round: the names a typo away come from `search_names` (keys.familyNear, keys.givenNear), so
+  // each route is an exact lookup of (name, key) pairs (migration 0028), not every person with the
+  // key and the initial read to be checked one by one.
+  if (editsAllowed(name.family) > 0) {
     conditions.push(
-      sql<SqlBool>`${inList(c.givenKey, keys.givenKeys)} AND ${c.familyInitial} = ${initialOf(name.family)}
-        AND levenshtein_less_equal(lower(${c.family}), ${name.family}, ${familyEdits}) <= ${familyEdits}`,
+      sql<SqlBool>`${inList(sql`lower(${c.family})`, keys.familyNear)} AND ${inList(c.givenKey, keys.givenKeys)}`,
     );
   }
-  const givenEdits = editsAllowed(name.given);
-  if (givenEdits > 0) {
+  if (editsAllowed(name.given) > 0) {
     conditions.push(
-      sql<SqlBool>`${inList(c.familyKey, keys.familyKeys)} AND ${c.givenInitial} = ${initialOf(name.given)}
-        AND levenshtein_less_equal(lower(${c.given}), ${name.given}, ${givenEdits}) <= ${givenEdits}`,
+      sql<SqlBool>`${inList(sql`lower(${c.given})`, keys.givenNear)} AND ${inList(c.familyKey, keys.familyKeys)}`,
     );
   }
   return conditions;
@@ -440,7 +470,6 @@ const CURRENT_NAME: NameColumns = {
   givenKey: sql.ref('people.given_name_key'),
   familyKey: sql.ref('people.family_name_key'),
   givenInitial: sql`lower(left(people.given_name, 1))`,
-  familyInitial: sql`lower(left(people.family_name, 1))`,
   searchName: sql.ref('people.search_name'),
 };
 
@@ -451,7 +480,6 @@ const PREVIOUS_NAME: NameColumns = {
   givenKey: sql`dmetaphone(pn.given_name)`,
   familyKey: sql`dmetaphone(pn.family_name)`,
   givenInitial: sql`lower(left(pn.given_name, 1))`,
-  familyInitial: sql`lower(left(pn.family_name, 1))`,
   searchName: sql.ref('pn.search_name'),
 };
 
