@@ -48,6 +48,12 @@ const schema = z
     NOTIFY_BASE_URL: z.url().default('https://api.notifications.service.gov.uk'),
     HEARTH_PORTAL_SHOW_STAFF_NAMES: boolish.default(false),
     HEARTH_PORTAL_OUT_OF_HOURS_PHONE: z.string().min(3).max(40).optional(),
+    HEARTH_PORTAL_OIDC_ISSUER: z.url().optional(),
+    HEARTH_PORTAL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    HEARTH_PORTAL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    HEARTH_PORTAL_OIDC_REDIRECT_URL: z.url().optional(),
+    HEARTH_PORTAL_OIDC_LABEL: z.string().min(1).max(80).default('Sign in with GOV.UK One Login'),
+    HEARTH_PORTAL_OIDC_SCOPE: z.string().regex(/^openid( [A-Za-z0-9_:.-]+)*$/, 'must start with openid, space-separated').default('openid email'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 
@@ -74,6 +80,16 @@ function crossChecks(env: RawEnv): string[] {
   const oidc = [env['HEARTH_OIDC_ISSUER'], env['HEARTH_OIDC_CLIENT_ID'], env['HEARTH_OIDC_REDIRECT_URL']];
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {
     problems.push('HEARTH_OIDC_ISSUER, HEARTH_OIDC_CLIENT_ID and HEARTH_OIDC_REDIRECT_URL must be set together');
+  }
+  const portalOidc = [
+    env['HEARTH_PORTAL_OIDC_ISSUER'],
+    env['HEARTH_PORTAL_OIDC_CLIENT_ID'],
+    env['HEARTH_PORTAL_OIDC_REDIRECT_URL'],
+  ];
+  if (portalOidc.some(Boolean) && !portalOidc.every(Boolean)) {
+    problems.push(
+      'HEARTH_PORTAL_OIDC_ISSUER, HEARTH_PORTAL_OIDC_CLIENT_ID and HEARTH_PORTAL_OIDC_REDIRECT_URL must be set together',
+    );
   }
   const sender = env['NOTIFY_SENDER'];
   if (sender === 'smtp' && !env['SMTP_URL']) problems.push('SMTP_URL is required when NOTIFY_SENDER=smtp');
@@ -107,6 +123,8 @@ export type Oidc = {
   readonly clientSecret: string | undefined;
   readonly redirectUrl: string;
   readonly label: string;
+  /** The scopes asked for; 'openid email profile' when unset. */
+  readonly scope?: string;
 };
 
 export type Config = {
@@ -134,6 +152,8 @@ export type Config = {
     readonly showStaffNames: boolean;
     /** The out-of-hours (emergency duty team) number shown on every portal page. */
     readonly outOfHoursPhone: string | undefined;
+    /** Families' sign-in with GOV.UK One Login or the council's provider, beside the one-time code. */
+    readonly oidc: Oidc | undefined;
   };
 };
 
@@ -190,6 +210,17 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     portal: {
       showStaffNames: env.HEARTH_PORTAL_SHOW_STAFF_NAMES,
       outOfHoursPhone: env.HEARTH_PORTAL_OUT_OF_HOURS_PHONE,
+      oidc:
+        env.HEARTH_PORTAL_OIDC_ISSUER && env.HEARTH_PORTAL_OIDC_CLIENT_ID && env.HEARTH_PORTAL_OIDC_REDIRECT_URL
+          ? {
+              issuer: env.HEARTH_PORTAL_OIDC_ISSUER,
+              clientId: env.HEARTH_PORTAL_OIDC_CLIENT_ID,
+              clientSecret: env.HEARTH_PORTAL_OIDC_CLIENT_SECRET,
+              redirectUrl: env.HEARTH_PORTAL_OIDC_REDIRECT_URL,
+              label: env.HEARTH_PORTAL_OIDC_LABEL,
+              scope: env.HEARTH_PORTAL_OIDC_SCOPE,
+            }
+          : undefined,
     },
   } satisfies Config);
 }

@@ -1,101 +1,36 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { allowsInsecureIssuer, oidcConfiguration, OidcUnavailableError } from '../../src/platform/auth/oidc.ts';
 import type { Deps } from '../../src/platform/deps.ts';
 import { openTestDb } from '../support/db.ts';
+import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 import { Browser, testApp } from '../support/web.ts';
 import { makeWorld, testClock, testConfig, testDeps, type TestClock } from '../support/world.ts';
 
 /**
- * The whole OpenID Connect flow against a real oidc-provider on 127.0.0.1: Hearth (over app.inject)
- * sends the browser to the provider, the browser (fetch, with its own cookie jar) signs in on the
- * provider's development login and consent forms, and comes back to Hearth's callback.
+ * The whole OpenID Connect flow against a real oidc-provider on 127.0.0.1 (test/support/oidc-provider.ts):
+ * Hearth (over app.inject) sends the browser to the provider, the browser (fetch, with its own cookie
+ * jar) signs in on the provider's development login and consent forms, and comes back to Hearth's callback.
  */
 
 const CALLBACK = 'http://hearth.test/sign-in/oidc/callback';
 const CLIENT_ID = 'hearth-test-client';
 const CLIENT_SECRET = 'hearth-test-client-secret-0123456789';
 
-type AccountClaims = { email: string; email_verified: boolean; name?: string };
-/** What the provider knows about each login name; tests change it as they go. */
-const accounts = new Map<string, AccountClaims>();
-
-type ProviderInstance = { callback(): (req: IncomingMessage, res: ServerResponse) => void };
-type ProviderClass = new (issuer: string, configuration: Record<string, unknown>) => ProviderInstance;
-
-let server: Server;
+let provider: TestProvider;
 let issuer: string;
+let accounts: TestProvider['accounts'];
 let handle: DbHandle;
 let deps: Deps;
 let app: FastifyInstance;
 let clock: TestClock;
 let world: Awaited<ReturnType<typeof makeWorld>>;
 
-/** Listens on the first free port in 3300–3399, starting somewhere in the middle. */
-async function listenInRange(target: Server): Promise<number> {
-  const first = 3340 + Math.floor(Math.random() * 40);
-  for (let i = 0; i < 100; i += 1) {
-    const port = 3300 + ((first - 3300 + i) % 100);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        target.once('error', reject);
-        target.listen(port, '127.0.0.1', () => {
-          target.off('error', reject);
-          resolve();
-        });
-      });
-      return port;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    }
-  }
-  throw new Error('No free port in 3300–3399');
-}
-
-async function startProvider(): Promise<void> {
-  const route: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {};
-  server = createServer((req, res) => {
-    if (route.handler) route.handler(req, res);
-    else res.writeHead(503).end();
-  });
-  const port = await listenInRange(server);
-  issuer = `http://127.0.0.1:${port}`;
-  // oidc-provider ships no type declarations: a specifier typed as string keeps tsc from looking for
-  // them, and ProviderClass describes the little of it used here.
-  const specifier: string = 'oidc-provider';
-  const { default: Provider } = (await import(specifier)) as { default: ProviderClass };
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uris: [CALLBACK],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
-    pkce: { required: () => true },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    findAccount: (_ctx: unknown, id: string) => {
-      const account = accounts.get(id);
-      if (!account) return undefined;
-      return { accountId: id, claims: () => ({ sub: id, ...account }) };
-    },
-    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' }] },
-    cookies: { keys: ['oidc-test-cookie-signing-key'] },
-    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    features: { devInteractions: { enabled: true } },
-  });
-  route.handler = provider.callback();
-}
-
 beforeAll(async () => {
-  await startProvider();
+  provider = await startTestProvider([{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK }]);
+  issuer = provider.issuer;
+  accounts = provider.accounts;
   handle = await openTestDb();
   clock = testClock(new Date());
   deps = testDeps(handle, {
@@ -113,67 +48,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await handle.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await provider.close();
 });
 
-/** A browser's cookie jar and navigation at the provider (plain fetch, redirects by hand). */
-class ProviderBrowser {
-  readonly cookies = new Map<string, string>();
-
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(url, {
-      method: init.method ?? 'GET',
-      headers,
-      redirect: 'manual',
-      ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
-      const value = pair.slice(at + 1).trim();
-      const expired = attributes.some((a) => /^\s*expires=/i.test(a) && new Date(a.split('=')[1] ?? '').getTime() < Date.now());
-      if (!value || expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-}
-
-function decodeHtml(value: string): string {
-  return value.replace(/&amp;/g, '&').replace(/&#x2F;/gi, '/').replace(/&quot;/g, '"');
-}
-
-/**
- * Follows the provider from the authorization URL through its login and consent forms until it sends
- * the browser back to Hearth. Returns the callback URL (absolute), or throws with what went wrong.
- */
-async function signInAtProvider(authorizationUrl: string, login: string): Promise<URL> {
-  const browser = new ProviderBrowser();
-  let url = authorizationUrl;
-  let response = await browser.request(url);
-  for (let step = 0; step < 20; step += 1) {
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      const next = new URL(location, url);
-      if (next.href.startsWith(CALLBACK)) return next;
-      url = next.href;
-      response = await browser.request(url);
-      continue;
-    }
-    const html = await response.text();
-    if (response.status !== 200) throw new Error(`Provider answered ${response.status}: ${html.slice(0, 500)}`);
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    const prompt = /name="prompt" value="([a-z]+)"/.exec(html)?.[1];
-    if (!action || !prompt) throw new Error(`No interaction form at ${url}`);
-    url = new URL(decodeHtml(action), url).href;
-    const form: Record<string, string> = prompt === 'login' ? { prompt, login, password: 'any password' } : { prompt };
-    response = await browser.request(url, { method: 'POST', form });
-  }
-  throw new Error('Too many steps at the provider');
+/** Follows the provider's login and consent forms back to Hearth's staff callback. */
+function signInAtProvider(authorizationUrl: string, login: string): Promise<URL> {
+  return provider.signIn(authorizationUrl, login, CALLBACK);
 }
 
 /** Starts at Hearth, signs in at the provider, and returns Hearth's answer at the callback. */

@@ -150,6 +150,24 @@ describe('help and advice', () => {
     expect(page.body).toContain('advocate');
     expect(page.body).toContain('id="complain"');
     expect(page.body).toContain('Ombudsman');
+    // National services and their public numbers and websites (checked December 2026).
+    const services: [string, string, string][] = [
+      ['Family Rights Group', '0808 801 0366', 'https://frg.org.uk'],
+      ['NSPCC', '0808 800 5000', 'https://www.nspcc.org.uk'],
+      ['Citizens Advice', '0800 144 8848', 'https://www.citizensadvice.org.uk'],
+      ['Shelter', '0808 800 4444', 'https://england.shelter.org.uk'],
+      ['Childline', '0800 1111', 'https://www.childline.org.uk'],
+      ['Coram Voice', '0808 800 5792', 'https://coramvoice.org.uk'],
+      ['Local Government and Social Care Ombudsman', '0300 061 0614', 'https://www.lgo.org.uk'],
+    ];
+    for (const [name, phone, website] of services) {
+      expect(page.body, name).toContain(name);
+      expect(page.body, name).toContain(phone);
+      expect(page.body, name).toContain(`href="${website}"`);
+    }
+    // No other phone numbers than these, 999 and the council's own out-of-hours line.
+    const numbers = new Set(page.body.match(/\b0[38]\d{2} \d{3} ?\d{4}\b|\b0800 1111\b/g) ?? []);
+    expect([...numbers].sort()).toEqual(services.map(([, phone]) => phone).sort());
   });
 });
 

@@ -14,7 +14,7 @@ import { createSession } from './sessions.ts';
 
 /** How long someone has to finish signing in at their provider. */
 export const OIDC_FLOW_MINUTES = 10;
-const SCOPE = 'openid email profile';
+const DEFAULT_SCOPE = 'openid email profile';
 
 /** The provider could not be reached or described itself wrongly (discovery failed). */
 export class OidcUnavailableError extends Error {
@@ -69,6 +69,8 @@ const flowSchema = z.object({
   state: z.string().min(1),
   nonce: z.string().min(1),
   verifier: z.string().min(43),
+  /** The callback this flow was begun for: a staff flow cookie cannot finish a portal sign-in, nor the reverse. */
+  redirectUrl: z.string(),
   expiresAt: z.number(),
 });
 type Flow = z.infer<typeof flowSchema>;
@@ -83,12 +85,13 @@ export async function beginOidcSignIn(deps: Deps, oidc: Oidc): Promise<OidcStart
     state: client.randomState(),
     nonce: client.randomNonce(),
     verifier: client.randomPKCECodeVerifier(),
+    redirectUrl: oidc.redirectUrl,
     expiresAt: deps.clock.now().getTime() + OIDC_FLOW_MINUTES * 60_000,
   };
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: oidc.redirectUrl,
     response_type: 'code',
-    scope: SCOPE,
+    scope: oidc.scope ?? DEFAULT_SCOPE,
     state: flow.state,
     nonce: flow.nonce,
     code_challenge: await client.calculatePKCECodeChallenge(flow.verifier),
@@ -97,11 +100,12 @@ export async function beginOidcSignIn(deps: Deps, oidc: Oidc): Promise<OidcStart
   return { url: url.href, cookie: deps.secrets.seal(JSON.stringify(flow)) };
 }
 
-function openFlow(deps: Deps, cookie: string | undefined): Flow | undefined {
+function openFlow(deps: Deps, oidc: Oidc, cookie: string | undefined): Flow | undefined {
   if (!cookie || cookie.length > 2000) return undefined;
   try {
     const parsed = flowSchema.safeParse(JSON.parse(deps.secrets.open(cookie)));
     if (!parsed.success || parsed.data.expiresAt <= deps.clock.now().getTime()) return undefined;
+    if (parsed.data.redirectUrl !== oidc.redirectUrl) return undefined;
     return parsed.data;
   } catch {
     return undefined;
@@ -115,7 +119,8 @@ export type OidcSignInResult =
   /** The flow itself failed: no or expired flow cookie, wrong state, an error from the provider, a bad token. */
   | { readonly kind: 'failed'; readonly reason: string };
 
-type Identity = {
+export type OidcIdentity = {
+  /** The provider's subject, qualified by its issuer (`issuer|sub`). */
   readonly subject: string;
   /** The verified email, from the ID token or, if it has none, from the UserInfo endpoint. */
   readonly email: () => Promise<string | undefined>;
@@ -127,7 +132,7 @@ async function identify(
   oidc: Oidc,
   flow: Flow,
   query: string,
-): Promise<Identity | { readonly failed: string }> {
+): Promise<OidcIdentity | { readonly failed: string }> {
   const callbackUrl = new URL(oidc.redirectUrl);
   callbackUrl.search = query;
   let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
@@ -163,7 +168,7 @@ function verifiedEmail(claims: Record<string, unknown>): string | undefined {
 }
 
 /** A short reason for the log: the library's code and message, the provider's error, and the cause. */
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   const parts: string[] = [];
   const { code, error: oauthError, cause } = error as { code?: unknown; error?: unknown; cause?: unknown };
@@ -172,6 +177,21 @@ function describe(error: unknown): string {
   parts.push(error.message);
   if (cause instanceof Error) parts.push(cause.message);
   return parts.join(': ');
+}
+
+/**
+ * Checks a callback against its flow cookie (state, nonce, PKCE, the ID token) and says who the
+ * provider vouched for. Shared by staff sign-in and the family portal, which each decide whom that is.
+ */
+export async function verifyOidcCallback(
+  deps: Deps,
+  oidc: Oidc,
+  input: { readonly query: string; readonly cookie: string | undefined },
+): Promise<OidcIdentity | { readonly failed: string }> {
+  const flow = openFlow(deps, oidc, input.cookie);
+  if (!flow) return { failed: 'no valid flow cookie' };
+  const config = await oidcConfiguration(oidc);
+  return identify(config, oidc, flow, input.query);
 }
 
 /**
@@ -185,10 +205,7 @@ export async function completeOidcSignIn(
   oidc: Oidc,
   input: { readonly query: string; readonly cookie: string | undefined; readonly requestId: string },
 ): Promise<OidcSignInResult> {
-  const flow = openFlow(deps, input.cookie);
-  if (!flow) return { kind: 'failed', reason: 'no valid flow cookie' };
-  const config = await oidcConfiguration(oidc);
-  const identity = await identify(config, oidc, flow, input.query);
+  const identity = await verifyOidcCallback(deps, oidc, input);
   if ('failed' in identity) return { kind: 'failed', reason: identity.failed };
 
   const columns = ['id', 'disabled_at', 'oidc_subject'] as const;

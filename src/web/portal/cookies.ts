@@ -5,6 +5,8 @@ export type FamilyCookieNames = {
   readonly session: string;
   readonly pre: string;
   readonly pending: string;
+  /** The sealed state, nonce and PKCE verifier while a family signs in at GOV.UK One Login or the council's provider. */
+  readonly oidc: string;
 };
 
 export function familyCookieNames(secure: boolean): FamilyCookieNames {
@@ -13,6 +15,7 @@ export function familyCookieNames(secure: boolean): FamilyCookieNames {
     session: `${prefix}hearth-family`,
     pre: `${prefix}hearth-family-pre`,
     pending: `${prefix}hearth-family-code`,
+    oidc: `${prefix}hearth-family-oidc`,
   };
 }
 

@@ -8,6 +8,7 @@ import { loadFamilyActor } from '../../modules/portal/load-family-actor.ts';
 import { findFamilySession } from '../../modules/portal/sessions.ts';
 import { makeViews } from '../views.ts';
 import { accountRoutes } from './account/routes.ts';
+import { portalOidcRoutes } from './account/oidc.ts';
 import { signInRoutes } from './account/sign-in.ts';
 import { portalContentRoutes } from './content/routes.ts';
 import { familyCookieNames, clearFamilyCookie, setFamilyCookie } from './cookies.ts';
@@ -163,6 +164,7 @@ export async function portalApp(app: FastifyInstance, options: { deps: Deps }): 
   });
 
   await app.register(signInRoutes, { deps, names, notifier });
+  await app.register(portalOidcRoutes, { deps, names });
   await app.register(accountRoutes, { deps, notifier });
   await app.register(portalContentRoutes, { deps });
   await app.register(portalRecordsRoutes, { deps });

@@ -50,8 +50,8 @@ export type HearthServer = {
  * tens of seconds, so global-setup.ts does it once into a template folder: each test file's server
  * starts on a copy of it (a PGlite folder may be copied while no server has it open).
  */
-export async function startServer(): Promise<HearthServer> {
-  return startWith(templateFolder());
+export async function startServer(extraEnv: Readonly<Record<string, string>> = {}): Promise<HearthServer> {
+  return startWith(templateFolder(), { extraEnv });
 }
 
 function templateFolder(): string | undefined {
@@ -77,7 +77,7 @@ export async function seedTemplate(): Promise<{ dataDir: string; seconds: number
 
 async function startWith(
   template: string | undefined,
-  options: { keepData?: boolean } = {},
+  options: { keepData?: boolean; extraEnv?: Readonly<Record<string, string>> } = {},
 ): Promise<HearthServer & { dataDir: string }> {
   const tried = new Set<number>();
   let lastError: unknown;
@@ -85,7 +85,7 @@ async function startWith(
     const port = await freePort(tried);
     tried.add(port);
     try {
-      return await startOn(port, template, options.keepData ?? false);
+      return await startOn(port, template, options.keepData ?? false, options.extraEnv ?? {});
     } catch (error) {
       lastError = error;
       // Another process may have taken the port between our check and the server's listen.
@@ -101,6 +101,7 @@ async function startOn(
   port: number,
   template: string | undefined,
   keepData: boolean,
+  extraEnv: Readonly<Record<string, string>>,
 ): Promise<HearthServer & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-browser-'));
   if (template) await cp(template, dataDir, { recursive: true });
@@ -119,6 +120,8 @@ async function startOn(
     // The demo council's authority only: all of England's postcodes add half a minute per server.
     HEARTH_REFERENCE_AUTHORITIES: 'E10000015',
     LOG_LEVEL: 'warn',
+    // What a test file asks for on top (e.g. NOTIFY_SENDER=smtp and its own SMTP sink).
+    ...extraEnv,
   });
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,

@@ -13,13 +13,16 @@ export type BrowserSuite = {
 };
 
 /**
- * For one test file: launches Chromium, starts one real Hearth server (unless `server: false`),
+ * For one test file: launches Chromium, starts one real Hearth server (unless `server: false`; with
+ * `env()`'s settings added, read when the server starts, so an earlier beforeAll can prepare them),
  * checks after each test that the server logged no error, and stops both at the end.
  *
  * A set-up failure (no Chromium, a server that does not start) is not thrown from beforeAll, where
  * vitest would report the tests as skipped: each test throws it instead, so each one FAILS.
  */
-export function browserSuite(options: { server: boolean } = { server: true }): BrowserSuite {
+export function browserSuite(
+  options: { server: boolean; env?: () => Readonly<Record<string, string>> } = { server: true },
+): BrowserSuite {
   let browser: Browser | undefined;
   let server: HearthServer | undefined;
   let accessibility: AccessibilityChecker | undefined;
@@ -30,7 +33,7 @@ export function browserSuite(options: { server: boolean } = { server: true }): B
     try {
       browser = await launchChromium();
       accessibility = new AccessibilityChecker(browser);
-      if (options.server) server = await startServer();
+      if (options.server) server = await startServer(options.env?.() ?? {});
     } catch (error) {
       setupError =
         error instanceof Error ? error : new Error('The browser suite could not set up', { cause: error });

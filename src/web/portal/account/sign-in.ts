@@ -59,7 +59,13 @@ export async function signInRoutes(
   }
 
   const signInPage = (reply: FastifyReply, context: Record<string, unknown> = {}) =>
-    reply.portalView('portal/sign-in.njk', { canText, available, values: {}, ...context });
+    reply.portalView('portal/sign-in.njk', {
+      canText,
+      available,
+      oidcLabel: deps.config.portal.oidc?.label,
+      values: {},
+      ...context,
+    });
 
   app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
     if (request.familyActor) return reply.redirect('/family', 303);
