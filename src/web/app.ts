@@ -15,6 +15,7 @@ import { staffApp } from './staff/index.ts';
 import { portalApp } from './portal/index.ts';
 import { openReferralRoutes } from './openreferral/routes.ts';
 import { navigationFor } from './staff/navigation.ts';
+import { mayAskForBreakGlass } from '../modules/access/break-glass.service.ts';
 import { makeViews } from './views.ts';
 import type { DbHandle } from '../db/connect.ts';
 import './types.ts';
@@ -124,7 +125,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!PAGE_TITLES[status]) status = status >= 500 ? 500 : 400;
     const child = /^\/(children|people)\/([0-9a-f-]{36})(\/|$|\?)/i.exec(request.url);
     const breakGlassHref =
-      status === 404 && child && request.actor ? `/${child[1]}/${child[2]}/break-glass` : undefined;
+      status === 404 && child && request.actor && mayAskForBreakGlass(request.actor)
+        ? `/${child[1]}/${child[2]}/break-glass`
+        : undefined;
     reply.code(status).view('errors/error.njk', { status, title: PAGE_TITLES[status], breakGlassHref });
   });
 

@@ -12,6 +12,7 @@ import {
   derivedId,
   type OrukPage,
   type OrukService,
+  type OrukServiceAtLocationFull,
   type OrukTaxonomy,
   type OrukTaxonomyTerm,
 } from '../../src/modules/directory/openreferral.ts';
@@ -361,6 +362,175 @@ describe('the Open Referral UK endpoints', () => {
     expect(within.length).toBeLessThan(services.length);
     const unknown = await app.inject({ method: 'GET', url: '/openreferral/services?postcode=ZZ99 9ZZ' });
     expect(unknown.statusCode).toBe(400);
+  });
+});
+
+/** Every page of a list endpoint, checking the page object each time. */
+async function allPages<T>(url: string, perPage: number): Promise<T[]> {
+  const items: T[] = [];
+  const joiner = url.includes('?') ? '&' : '?';
+  for (let page = 1; ; page += 1) {
+    const { status, body } = await getJson<OrukPage<T>>(`${url}${joiner}page=${page}&per_page=${perPage}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    hasFields(body, REQUIRED_FIELDS.page, 'page');
+    expect(body.page_number).toBe(page);
+    expect(body.size).toBe(body.contents.length);
+    items.push(...body.contents);
+    if (body.last_page) {
+      expect(body.total_items).toBe(items.length);
+      return items;
+    }
+  }
+}
+
+/** The demo's service-at-location links: one per site of each service. */
+function expectedLinks(predicate: (s: OrukService) => boolean): string[] {
+  return services
+    .filter(predicate)
+    .flatMap((s) => s.service_at_locations.map((sal) => sal.id))
+    .sort();
+}
+
+async function linkIds(query: string): Promise<string[]> {
+  const { status, body } = await getJson<OrukPage<OrukServiceAtLocationFull>>(
+    `/openreferral/service_at_locations?per_page=${MAX_PER_PAGE}&${query}`,
+  );
+  expect(status, JSON.stringify(body)).toBe(200);
+  expect(body.total_items).toBe(body.contents.length);
+  return body.contents.map((x) => x.id);
+}
+
+describe('the Open Referral UK service_at_locations endpoints', () => {
+  it('give each service at each site with the profile’s required fields, and one by its id', async () => {
+    const links = await allPages<OrukServiceAtLocationFull>('/openreferral/service_at_locations', 4);
+    expect(links.map((x) => x.id).sort()).toEqual(expectedLinks(() => true));
+    expect(new Set(links.map((x) => x.id)).size).toBe(links.length);
+    // Some demo service has more than one site, so links outnumber services.
+    expect(links.length).toBeGreaterThan(services.length);
+    for (const link of links) {
+      hasFields(link, REQUIRED_FIELDS.service_at_location, 'service_at_location');
+      hasFields(link, REQUIRED_FIELDS.published_service_at_location, 'service_at_location');
+      hasFields(link.location, REQUIRED_FIELDS.location, 'location');
+      expect(link.location.id).toBe(link.location_id);
+      for (const a of link.location.addresses) hasFields(a, REQUIRED_FIELDS.address, 'address');
+      expect(link.service.id).toBe(link.service_id);
+      checkService(link.service);
+      expect(link.service.service_at_locations.map((x) => x.id)).toContain(link.id);
+    }
+    const first = links[0];
+    if (!first) throw new Error('no links');
+    const single = await getJson<OrukServiceAtLocationFull>(`/openreferral/service_at_locations/${first.id}`);
+    expect(single.status).toBe(200);
+    expect(single.body).toEqual(first);
+    for (const id of [derivedId('no such link'), 'not-an-id', first.service_id]) {
+      const response = await app.inject({ method: 'GET', url: `/openreferral/service_at_locations/${id}` });
+      expect(response.statusCode, id).toBe(404);
+      expect(response.json()).toEqual({ error: 'Not found' });
+    }
+    const root = await getJson<{ service_at_locations_url: string }>('/openreferral/');
+    expect(root.body.service_at_locations_url).toMatch(/\/openreferral\/service_at_locations$/);
+  });
+
+  it('page like /services: totals, first and last pages, an empty page beyond the end, and a bad page refused', async () => {
+    const total = expectedLinks(() => true).length;
+    const perPage = 3;
+    const pages = Math.ceil(total / perPage);
+    const first = await getJson<OrukPage<OrukServiceAtLocationFull>>(
+      `/openreferral/service_at_locations?per_page=${perPage}`,
+    );
+    expect(first.body).toMatchObject({
+      total_items: total,
+      total_pages: pages,
+      page_number: 1,
+      size: perPage,
+      first_page: true,
+      last_page: false,
+      empty: false,
+    });
+    const beyond = await getJson<OrukPage<OrukServiceAtLocationFull>>(
+      `/openreferral/service_at_locations?page=${pages + 1}&per_page=${perPage}`,
+    );
+    expect(beyond.body).toMatchObject({
+      size: 0,
+      empty: true,
+      last_page: true,
+      first_page: false,
+      contents: [],
+    });
+    for (const query of [
+      'page=0',
+      'per_page=x',
+      'day=Funday',
+      'taxonomy_term_id=nope',
+      'modified_after=soon',
+    ]) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/openreferral/service_at_locations?${query}`,
+      });
+      expect(response.statusCode, query).toBe(400);
+    }
+  });
+
+  it('take the same filters as /services: each matching service at each of its sites', async () => {
+    const foodBank = '3f0c2a5e-6b1d-4c8e-9a47-1d2e3f4a5b62';
+    const someOrganization = services[0]?.organization_id ?? '';
+    const cases: [string, (s: OrukService) => boolean][] = [
+      ['search=pantry', (s) => /pantry/i.test(`${s.name} ${s.description} ${s.organization.name}`)],
+      [`taxonomy_term_id=${foodBank}`, (s) => s.attributes.some((a) => a.taxonomy_term_id === foodBank)],
+      ['age=8', (s) => (s.minimum_age ?? 0) <= 8 && (s.maximum_age ?? 200) >= 8],
+      ['minimum_age=11', (s) => s.minimum_age !== null && s.minimum_age >= 11],
+      ['day=SA', (s) => s.schedules.some((x) => x.byday.split(',').includes('SA'))],
+      ['start_time=18:00', (s) => s.schedules.some((x) => x.opens_at >= '18:00')],
+      ['language=pl', (s) => s.languages.some((l) => l.code === 'pl')],
+      [`organization_id=${someOrganization}`, (s) => s.organization_id === someOrganization],
+      ['modified_after=2000-01-01', () => true],
+      ['modified_after=2999-01-01T00:00:00Z', () => false],
+    ];
+    for (const [query, predicate] of cases) {
+      const got = (await linkIds(query)).sort();
+      expect(got, query).toEqual(expectedLinks(predicate));
+      // The same services as /services gives for the query.
+      const serviceIds = new Set(
+        services.filter((s) => s.service_at_locations.some((sal) => got.includes(sal.id))).map((s) => s.id),
+      );
+      expect([...serviceIds].sort(), query).toEqual((await ids(query)).sort());
+    }
+  });
+
+  it('measure distance from a postcode to each site, nearest first, and limit by proximity', async () => {
+    const origin = await deps.db
+      .selectFrom('postcodes')
+      .select(['easting', 'northing'])
+      .where('postcode', '=', 'SG1 1LQ')
+      .executeTakeFirstOrThrow();
+    const centroids = new Map(
+      (await deps.db.selectFrom('postcodes').select(['postcode', 'easting', 'northing']).execute()).map(
+        (p) => [p.postcode, p],
+      ),
+    );
+    const siteMetres = new Map(
+      services.flatMap((s) =>
+        s.service_at_locations.map((sal): [string, number] => {
+          const c = centroids.get(sal.location.addresses[0]?.postal_code ?? '');
+          if (!c?.easting || !c.northing || !origin.easting || !origin.northing) return [sal.id, Infinity];
+          return [sal.id, Math.hypot(c.easting - origin.easting, c.northing - origin.northing)];
+        }),
+      ),
+    );
+    const all = await linkIds('postcode=SG1 1LQ');
+    const distances = all.map((id) => siteMetres.get(id) ?? Infinity);
+    expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    expect(distances[0]).toBe(0);
+    const within = (await linkIds('postcode=SG1 1LQ&proximity=3000')).sort();
+    expect(within).toEqual(
+      [...siteMetres.entries()]
+        .filter(([, m]) => m <= 3000)
+        .map(([id]) => id)
+        .sort(),
+    );
+    expect(within.length).toBeGreaterThan(0);
+    expect(within.length).toBeLessThan(siteMetres.size);
   });
 });
 

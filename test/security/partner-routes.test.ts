@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { loadActor } from '../../src/modules/access/access.repository.ts';
 import { addMember } from '../../src/modules/partners/team-around-family.ts';
+import { breakGlass } from '../../src/modules/access/break-glass.service.ts';
+import { listPeopleInScope } from '../../src/modules/people/people.service.ts';
+import { ForbiddenError } from '../../src/platform/errors.ts';
 import type { Deps } from '../../src/platform/deps.ts';
 import {
   appWithRouteTable,
@@ -45,11 +48,11 @@ const OPEN_ROUTES = [/^\/health$/, /^\/assets\//, /^\/govuk\//, /^\/public\//];
 const GENERAL_PAGES = new Set(['/', '/partner/children']);
 
 /**
- * Pages any member of staff may open that show a partner nothing of any child: the list of children
- * (empty for them: none is in a scope they hold) and the break-glass request form (asking is refused
- * to anyone who may not read people, and a partner holds no such permission).
+ * Council-only pages that once answered a partner 200 with nothing in them (the list of children,
+ * the break-glass request form): they must now refuse, like every other council page. A page that
+ * answers 200 with no child in it is not "safe enough": the partner should be told it is not theirs.
  */
-const OPEN_BUT_EMPTY = new Set(['/children', '/children/:id/break-glass', '/people/:id/break-glass']);
+const COUNCIL_ONLY = new Set(['/children', '/children/:id/break-glass', '/people/:id/break-glass']);
 
 /** The family portal is another application with its own sign-in: staff sessions are sent there. */
 const FAMILY_PORTAL = /^\/family(\/|$)/;
@@ -149,9 +152,9 @@ describe('a partner practitioner on every staff route', () => {
             unexpected.push(`${route.url}: ${response.statusCode} ${String(response.headers.location)}`);
           continue;
         }
-        if (OPEN_BUT_EMPTY.has(route.url)) {
-          if (response.statusCode !== 200 && response.statusCode !== 403)
-            unexpected.push(`${route.url}: ${response.statusCode}`);
+        if (COUNCIL_ONLY.has(route.url)) {
+          if (response.statusCode !== 403)
+            unexpected.push(`${route.url} (${target}): ${response.statusCode}`);
           expect(response.body, url).not.toContain('Partnered');
           expect(response.body, url).not.toContain('Unshared');
           continue;
@@ -212,9 +215,10 @@ describe('a partner practitioner on every staff route', () => {
           },
           { csrf: token },
         );
-        if (![400, 403, 404].includes(response.statusCode))
+        // Refused before the form is read: a partner is never told what was wrong with what they sent.
+        if (![403, 404].includes(response.statusCode))
           unexpected.push(`${route.method} ${route.url}: ${response.statusCode}`);
-        if (response.statusCode === 400) expect(response.body, url).not.toContain('Unshared');
+        expect(response.body, url).not.toContain('Unshared');
       }
     }
     expect(unexpected).toEqual([]);
@@ -223,5 +227,51 @@ describe('a partner practitioner on every staff route', () => {
       if (table === 'audit_log' || table === 'sessions' || table === 'login_throttle') continue;
       expect(after[table], table).toBe(before[table]);
     }
+  });
+
+  it('is refused the children list and break-glass, in the route and in the service, and is not offered break-glass', async () => {
+    const s = await setUp();
+    const browser = await signedInAs(app, deps, s.dsl.id);
+    const list = await browser.get('/children');
+    expect(list.statusCode).toBe(403);
+    expect(list.body).not.toContain('Partnered');
+    const actor = await loadActor(deps.db, s.dsl.id);
+    if (!actor) throw new Error('no actor');
+    await expect(listPeopleInScope(deps, actor, 10)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      breakGlass(deps, actor, {
+        personId: s.notMine,
+        reasonCode: 'urgent_safeguarding',
+        reason: 'A partner asking for emergency access',
+        requestId: 'test',
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+
+    // The "not found" page of a record they cannot see offers them no emergency access.
+    const notFound = await browser.get(`/children/${s.notMine}`);
+    expect(notFound.statusCode).toBe(404);
+    expect(notFound.body).not.toContain('break-glass');
+    const token = csrfFrom((await browser.get('/partner/children')).body);
+    const asked = await browser.post(
+      `/children/${s.notMine}/break-glass`,
+      { reasonCode: 'urgent_safeguarding', reason: 'A partner asking for emergency access' },
+      { csrf: token },
+    );
+    expect(asked.statusCode).toBe(403);
+    const grants = await deps.db
+      .selectFrom('break_glass_grants')
+      .select('id')
+      .where('user_id', '=', s.dsl.id)
+      .execute();
+    expect(grants).toEqual([]);
+
+    // Council staff who may read people still have the list and the break-glass offer.
+    const worker = await world.user({ roles: ['practitioner'], teamIds: [world.teamB] });
+    const staff = await signedInAs(app, deps, worker.id);
+    expect((await staff.get('/children')).statusCode).toBe(200);
+    const elsewhere = await staff.get(`/children/${s.notMine}`);
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.body).toContain(`/children/${s.notMine}/break-glass`);
+    expect((await staff.get(`/children/${s.notMine}/break-glass`)).statusCode).toBe(200);
   });
 });

@@ -29,6 +29,7 @@ beforeAll(async () => {
     HEARTH_SESSION_IDLE_MINUTES: '120',
     HEARTH_OIDC_ISSUER: 'https://idp.example.invalid',
     HEARTH_OIDC_CLIENT_ID: 'hearth',
+    HEARTH_OIDC_CLIENT_SECRET: 'hearth-test-secret',
     HEARTH_OIDC_REDIRECT_URL: 'http://localhost:3000/sign-in/oidc/callback',
   });
   deps = testDeps(handle, { clock, config });
@@ -112,7 +113,10 @@ describe('a half-signed-in session (password only)', () => {
       // Routes for one part of a record (an address, a relationship), or for another kind of record
       // (a request for help, a task), answer 404 for the child's id.
       const nested = (url.match(/[0-9a-f]{8}-[0-9a-f]{4}-/g) ?? []).length > 1;
-      const otherRecord = !/^\/(children|people|admin)\//.test(url) && /[0-9a-f]{8}-[0-9a-f]{4}-/.test(url);
+      // (A partner organisation's or a team's admin page is another kind of record too.)
+      const otherRecord =
+        (!/^\/(children|people|admin)\//.test(url) || /^\/admin\/(partners|teams)\//.test(url)) &&
+        /[0-9a-f]{8}-[0-9a-f]{4}-/.test(url);
       // Pages for partner practitioners only are "forbidden" to the council's own staff.
       const partnerOnly = url.startsWith('/partner/');
       expect(response.statusCode, url).toBeLessThan(nested || otherRecord ? 405 : partnerOnly ? 404 : 400);

@@ -19,6 +19,11 @@ export function isBreakGlassReason(value: string): value is BreakGlassReasonCode
   return Object.hasOwn(BREAK_GLASS_REASONS, value);
 }
 
+/** Only staff who may read people at all may ask for break-glass access (never a partner practitioner). */
+export function mayAskForBreakGlass(actor: Actor): boolean {
+  return scopeFor(actor, 'person', 'read') !== undefined;
+}
+
 /**
  * Grants time-limited read access to one person outside the actor's usual scope, for a stated reason.
  * Only staff who may read people at all can ask; the grant is audited and shown to managers.
@@ -28,7 +33,7 @@ export async function breakGlass(
   actor: Actor,
   input: { personId: string; reasonCode: string; reason: string; requestId: string },
 ): Promise<{ expiresAt: Date }> {
-  if (scopeFor(actor, 'person', 'read') === undefined) throw new ForbiddenError();
+  if (!mayAskForBreakGlass(actor)) throw new ForbiddenError();
   const errors = [];
   if (!isBreakGlassReason(input.reasonCode)) errors.push({ field: 'reasonCode', message: 'Select why you need to see this record' });
   const reason = input.reason.trim();

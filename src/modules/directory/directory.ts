@@ -15,6 +15,7 @@ import {
   type OrukAttribute,
   type OrukLocation,
   type OrukService,
+  type OrukServiceAtLocationFull,
   type OrukTaxonomy,
   type OrukTaxonomyTerm,
 } from './openreferral.ts';
@@ -214,6 +215,10 @@ export type DirectoryFilters = {
   readonly near?: { readonly easting: number; readonly northing: number } | undefined;
   readonly withinMetres?: number | undefined;
   readonly status?: ServiceStatus | undefined;
+  /** Open Referral: services of this organization. */
+  readonly organizationId?: string | undefined;
+  /** Open Referral: services changed at or after this moment. */
+  readonly modifiedAfter?: Date | undefined;
 };
 
 export type SearchHit = { readonly id: string; readonly distanceMetres: number | null };
@@ -224,6 +229,8 @@ function conditions(
 ): Expression<SqlBool>[] {
   const list: Expression<SqlBool>[] = [];
   if (f.status) list.push(eb('directory_services.status', '=', f.status));
+  if (f.organizationId) list.push(eb('directory_services.organization_id', '=', f.organizationId));
+  if (f.modifiedAfter) list.push(eb('directory_services.last_modified', '>=', f.modifiedAfter));
   if (f.text?.trim()) {
     const pattern = `%${f.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     list.push(
@@ -346,6 +353,78 @@ export async function searchServices(
     total: Number(counted.n),
     hits: rows.map((r) => ({ id: r.id, distanceMetres: r.distance })),
   };
+}
+
+/**
+ * One page of service-at-location links whose service matches the filters. Distance (and the
+ * `withinMetres` limit) is measured to each link's own location, so a service with two sites
+ * appears once for each site in range, nearest first; otherwise by service name, then site.
+ */
+export async function searchServiceAtLocations(
+  db: Executor,
+  filters: DirectoryFilters,
+  paging: { page: number; perPage: number },
+): Promise<{ total: number; hits: SearchHit[] }> {
+  const near = filters.near;
+  const distance = near
+    ? sql<number | null>`CASE WHEN l.easting IS NULL OR l.northing IS NULL THEN NULL
+        ELSE sqrt(power(l.easting - ${near.easting}, 2) + power(l.northing - ${near.northing}, 2)) END`
+    : sql<number | null>`NULL::double precision`;
+  const matching = db
+    .selectFrom('directory_services')
+    .select('directory_services.id')
+    .where((eb) => eb.and(conditions(eb, filters)));
+  const base = db
+    .selectFrom('directory_service_at_locations as sal')
+    .innerJoin('directory_services as s', 's.id', 'sal.service_id')
+    .innerJoin('directory_locations as l', 'l.id', 'sal.location_id')
+    .select(['sal.id', 's.name', 'l.name as location_name', distance.as('distance')])
+    .where('sal.service_id', 'in', matching);
+  let query = db.selectFrom(base.as('matched')).selectAll();
+  if (near && filters.withinMetres !== undefined) {
+    query = query.where('matched.distance', '<=', filters.withinMetres);
+  }
+  const counted = await db
+    .selectFrom(query.as('counted'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .orderBy('matched.distance', (ob) => ob.asc().nullsLast())
+    .orderBy('matched.name')
+    .orderBy('matched.location_name')
+    .orderBy('matched.id')
+    .limit(paging.perPage)
+    .offset((paging.page - 1) * paging.perPage)
+    .execute();
+  return {
+    total: Number(counted.n),
+    hits: rows.map((r) => ({ id: r.id, distanceMetres: r.distance })),
+  };
+}
+
+/**
+ * Service-at-location objects in the order of `ids` (ids not found are left out): the link with its
+ * location and address, and the fully nested service it belongs to.
+ */
+export async function loadServiceAtLocations(
+  db: Executor,
+  ids: readonly string[],
+): Promise<OrukServiceAtLocationFull[]> {
+  if (ids.length === 0) return [];
+  const links = await db
+    .selectFrom('directory_service_at_locations')
+    .select(['id', 'service_id'])
+    .where('id', 'in', [...ids])
+    .execute();
+  const services = await loadServices(db, [...new Set(links.map((l) => l.service_id))]);
+  const byService = new Map(services.map((s) => [s.id, s]));
+  return ids.flatMap((id) => {
+    const link = links.find((l) => l.id === id);
+    const service = link ? byService.get(link.service_id) : undefined;
+    const sal = service?.service_at_locations.find((x) => x.id === id);
+    if (!service || !sal) return [];
+    return [{ ...sal, service }];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -100,6 +100,12 @@ export type OrukService = {
   attributes: OrukAttribute[];
 };
 
+/**
+ * A service at one of its locations, as the `/service_at_locations` endpoints publish it: the link,
+ * its location (with the address) and the fully nested service.
+ */
+export type OrukServiceAtLocationFull = OrukServiceAtLocation & { service: OrukService };
+
 export type OrukPage<T> = {
   total_items: number;
   total_pages: number;
@@ -121,6 +127,8 @@ export const REQUIRED_FIELDS = {
   organization: ['id', 'name', 'description'],
   schedule: ['id'],
   service_at_location: ['id'],
+  /** The `/service_at_locations` objects: the link and what it joins (UK profile, HSDS 3.0). */
+  published_service_at_location: ['id', 'service_id', 'location_id', 'location', 'service'],
   location: ['id'],
   address: ['id', 'address_1', 'city', 'state_province', 'postal_code', 'country', 'address_type'],
   language: ['id'],

@@ -20,6 +20,14 @@ export type SharingDecision = 'share' | 'not_share';
 export type LawfulBasis = 'consent' | 'safeguarding_duty' | 'legal_obligation' | 'other';
 export type GoalProgressCode = 'not_started' | 'in_progress' | 'achieved' | 'stopped';
 
+/** Identifiers and a version for partner organisations (0026_partners_admin.sql). */
+export type OrganisationAdditions = {
+  urn: Opt<string>;
+  ods_code: Opt<string>;
+  version: Generated<number>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+};
+
 export type TeamAdditions = { multi_agency: ColumnType<boolean, boolean | undefined, boolean> };
 export type TeamMembershipAdditions = { agency: Opt<Agency> };
 export type PlanGoalAdditions = { added_by: Opt<string>; added_by_organisation_id: Opt<string> };
@@ -107,6 +115,7 @@ export type Section47AgencyContributionTable = {
 };
 
 export type PartnerTables = {
+  organisations: OrganisationAdditions;
   teams: TeamAdditions;
   team_memberships: TeamMembershipAdditions;
   plan_goals: PlanGoalAdditions;

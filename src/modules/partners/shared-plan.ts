@@ -65,26 +65,28 @@ export async function currentPlanOf(
     .executeTakeFirst();
 }
 
-/** The shared plan as its members see it (the caller has checked scope and audited the view). */
-export async function sharedPlanOf(db: Executor, childId: string): Promise<SharedPlan | null> {
-  const plan = await currentPlanOf(db, childId);
-  if (!plan) return null;
+export type ActionAttribution = {
+  readonly addedBy: string | null;
+  readonly addedByOrganisation: string | null;
+  readonly updates: readonly SharedUpdate[];
+};
+
+/**
+ * Who added each action of a plan and for which organisation, and every progress update with who
+ * wrote it, for which organisation and when: keyed by the action's id. Shown on the staff plan page
+ * and the partner's view alike (the caller has checked scope and audited the view).
+ */
+export async function planAttributionOf(
+  db: Executor,
+  planId: string,
+): Promise<Record<string, ActionAttribution>> {
   const [goals, updates] = await Promise.all([
     db
       .selectFrom('plan_goals')
       .leftJoin('users', 'users.id', 'plan_goals.added_by')
       .leftJoin('organisations', 'organisations.id', 'plan_goals.added_by_organisation_id')
-      .select([
-        'plan_goals.id',
-        'plan_goals.goal',
-        'plan_goals.who',
-        'plan_goals.by_when',
-        'plan_goals.progress',
-        'users.display_name',
-        'organisations.name as organisation_name',
-      ])
-      .where('plan_goals.plan_id', '=', plan.id)
-      .orderBy('plan_goals.position')
+      .select(['plan_goals.id', 'users.display_name', 'organisations.name as organisation_name'])
+      .where('plan_goals.plan_id', '=', planId)
       .execute(),
     db
       .selectFrom('plan_goal_updates as u')
@@ -98,9 +100,41 @@ export async function sharedPlanOf(db: Executor, childId: string): Promise<Share
         'users.display_name',
         'organisations.name as organisation_name',
       ])
-      .where('u.plan_id', '=', plan.id)
+      .where('u.plan_id', '=', planId)
       .orderBy('u.recorded_at')
+      .orderBy('u.id')
       .execute(),
+  ]);
+  const byGoal: Record<string, ActionAttribution> = {};
+  for (const g of goals)
+    byGoal[g.id] = {
+      addedBy: g.display_name,
+      addedByOrganisation: g.organisation_name,
+      updates: updates
+        .filter((u) => u.goal_id === g.id)
+        .map((u) => ({
+          note: u.note,
+          progressLabel: u.progress ? GOAL_PROGRESS[u.progress] : '',
+          by: u.display_name,
+          organisation: u.organisation_name,
+          at: u.recorded_at,
+        })),
+    };
+  return byGoal;
+}
+
+/** The shared plan as its members see it (the caller has checked scope and audited the view). */
+export async function sharedPlanOf(db: Executor, childId: string): Promise<SharedPlan | null> {
+  const plan = await currentPlanOf(db, childId);
+  if (!plan) return null;
+  const [goals, attribution] = await Promise.all([
+    db
+      .selectFrom('plan_goals')
+      .select(['id', 'goal', 'who', 'by_when', 'progress'])
+      .where('plan_id', '=', plan.id)
+      .orderBy('position')
+      .execute(),
+    planAttributionOf(db, plan.id),
   ]);
   return {
     id: plan.id,
@@ -115,17 +149,9 @@ export async function sharedPlanOf(db: Executor, childId: string): Promise<Share
       who: g.who,
       byWhen: g.by_when,
       progressLabel: g.progress ? GOAL_PROGRESS[g.progress] : '',
-      addedBy: g.display_name,
-      addedByOrganisation: g.organisation_name,
-      updates: updates
-        .filter((u) => u.goal_id === g.id)
-        .map((u) => ({
-          note: u.note,
-          progressLabel: u.progress ? GOAL_PROGRESS[u.progress] : '',
-          by: u.display_name,
-          organisation: u.organisation_name,
-          at: u.recorded_at,
-        })),
+      addedBy: attribution[g.id]?.addedBy ?? null,
+      addedByOrganisation: attribution[g.id]?.addedByOrganisation ?? null,
+      updates: attribution[g.id]?.updates ?? [],
     })),
   };
 }

@@ -66,6 +66,9 @@ export async function listPeopleInScope(
   limit = 100,
   options: { readonly who?: 'children' | 'adults' | 'everyone' } = {},
 ): Promise<PersonSummary[]> {
+  // Listing people needs a permission to read them: a partner practitioner (or an administrator)
+  // holds none, and is refused rather than shown an empty list.
+  if (!can(actor, 'person', 'read')) throw new ForbiddenError();
   const who = options.who ?? 'children';
   let query = deps.db
     .selectFrom('people')

@@ -5,8 +5,10 @@ import {
   findTaxonomyTerm,
   listTaxonomies,
   listTaxonomyTerms,
+  loadServiceAtLocations,
   loadServices,
   postcodeCentroid,
+  searchServiceAtLocations,
   searchServices,
   type DirectoryFilters,
 } from '../../modules/directory/directory.ts';
@@ -84,7 +86,20 @@ async function filtersFrom(deps: Deps, query: Query): Promise<DirectoryFilters> 
     language: one(query, 'language'),
     near,
     withinMetres: proximity,
+    organizationId: uuidOrAbsent(query, 'organization_id'),
+    modifiedAfter: moment(query, 'modified_after'),
   };
+}
+
+function moment(query: Query, name: string): Date | undefined {
+  const value = one(query, name);
+  if (value === undefined) return undefined;
+  const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value)
+    ? new Date(value)
+    : undefined;
+  if (!parsed || Number.isNaN(parsed.getTime()))
+    throw new BadQuery(`${name} must be a date or date and time such as 2026-12-01T09:00:00Z`);
+  return parsed;
 }
 
 function notFound(reply: FastifyReply) {
@@ -117,6 +132,7 @@ export async function openReferralRoutes(app: FastifyInstance, options: { deps: 
       profile: 'https://openreferraluk.org',
       openapi_url: 'https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json',
       services_url: `${base}/services`,
+      service_at_locations_url: `${base}/service_at_locations`,
     });
   });
 
@@ -135,6 +151,25 @@ export async function openReferralRoutes(app: FastifyInstance, options: { deps: 
     if (!isUuid(request.params.id)) return notFound(reply);
     const [service] = await loadServices(deps.db, [request.params.id]);
     return service ? reply.send(service) : notFound(reply);
+  });
+
+  // Each service at each of its sites: the same filters and paging as /services, with distance
+  // measured to the site itself.
+  app.get<{ Querystring: Query }>('/service_at_locations', { config }, async (request, reply) => {
+    const pages = paging(request.query);
+    const filters = await filtersFrom(deps, request.query);
+    const { total, hits } = await searchServiceAtLocations(deps.db, filters, pages);
+    const items = await loadServiceAtLocations(
+      deps.db,
+      hits.map((h) => h.id),
+    );
+    return reply.send(pageOf(items, total, pages.page, pages.perPage));
+  });
+
+  app.get<{ Params: { id: string } }>('/service_at_locations/:id', { config }, async (request, reply) => {
+    if (!isUuid(request.params.id)) return notFound(reply);
+    const [item] = await loadServiceAtLocations(deps.db, [request.params.id]);
+    return item ? reply.send(item) : notFound(reply);
   });
 
   app.get<{ Querystring: Query }>('/taxonomies', { config }, async (request, reply) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
 import { cookieNames } from '../plugins/session.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { partnerAdminRoutes } from './admin/partner-routes.ts';
 import { assessmentRoutes } from './assessments/routes.ts';
 import { breakGlassRoutes } from './break-glass/routes.ts';
 import { careRoutes } from './care/routes.ts';
@@ -40,6 +41,7 @@ export async function staffApp(app: FastifyInstance, options: { deps: Deps }): P
   await app.register(familyMapRoutes, { deps });
   await app.register(breakGlassRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(partnerAdminRoutes, { deps });
   await app.register(restrictionRoutes, { deps });
   await app.register(duplicateRoutes, { deps });
   await app.register(searchRoutes, { deps });

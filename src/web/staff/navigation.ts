@@ -34,6 +34,7 @@ export function navigationFor(actor: Actor | undefined, url: string): NavItem[] 
     { text: 'Insight', href: '/insight', show: can(actor, 'insight', 'read') },
     { text: 'Family reports', href: '/reports/family', show: can(actor, 'insight', 'read') },
     { text: 'Staff accounts', href: '/admin/users', show: can(actor, 'user', 'admin') },
+    { text: 'Partners and teams', href: '/admin/partners', show: can(actor, 'user', 'admin') },
   ];
   return items
     .filter((item) => item.show)

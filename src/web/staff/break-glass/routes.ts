@@ -5,9 +5,10 @@ import {
   breakGlass,
   listBreakGlass,
   markBreakGlassReviewed,
+  mayAskForBreakGlass,
 } from '../../../modules/access/break-glass.service.ts';
 import type { Deps } from '../../../platform/deps.ts';
-import { InvalidInputError, NotFoundError } from '../../../platform/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../platform/errors.ts';
 import { field, formErrors } from '../../forms.ts';
 import { actorOf } from '../guard.ts';
 
@@ -33,6 +34,7 @@ export async function breakGlassRoutes(app: FastifyInstance, options: { deps: De
     const page = (personId: string) => ({ personId, title, action: `${base}/${personId}/break-glass` });
 
     app.get<{ Params: { id: string } }>(`${base}/:id/break-glass`, async (request, reply) => {
+      if (!mayAskForBreakGlass(actorOf(request))) throw new ForbiddenError();
       if (!UUID.test(request.params.id)) throw new NotFoundError();
       return reply.view('pages/break-glass.njk', {
         ...page(request.params.id),
@@ -43,6 +45,7 @@ export async function breakGlassRoutes(app: FastifyInstance, options: { deps: De
     });
 
     app.post<{ Params: { id: string } }>(`${base}/:id/break-glass`, async (request, reply) => {
+      if (!mayAskForBreakGlass(actorOf(request))) throw new ForbiddenError();
       if (!UUID.test(request.params.id)) throw new NotFoundError();
       const values = {
         reasonCode: field(request.body, 'reasonCode', 50),

@@ -4,6 +4,7 @@ import { helpSectionForChildPage } from '../../../modules/help/episode.service.t
 import { listPeopleInScope, recordAccessLog } from '../../../modules/people/people.service.ts';
 import { canCreatePeople } from '../../../modules/people/person-write.ts';
 import type { Deps } from '../../../platform/deps.ts';
+import { ForbiddenError } from '../../../platform/errors.ts';
 import { actorOf } from '../guard.ts';
 import { mergedRecordRedirect } from '../people/merged-redirect.ts';
 import { showPersonPage } from '../people/person-page.ts';
@@ -18,6 +19,7 @@ export async function childrenRoutes(app: FastifyInstance, options: { deps: Deps
 
   app.get('/children', async (request, reply) => {
     const actor = actorOf(request);
+    if (!can(actor, 'person', 'read')) throw new ForbiddenError();
     const children = await listPeopleInScope(deps, actor, 200, { who: 'children' });
     return reply.view('pages/children.njk', {
       children,

@@ -36,6 +36,7 @@ import {
   type PlanDetail,
 } from '../../../modules/help/plans.ts';
 import { familyViewsByKey } from '../../../modules/portal/content/views.ts';
+import { planAttributionOf } from '../../../modules/partners/shared-plan.ts';
 import type { Deps } from '../../../platform/deps.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../platform/errors.ts';
 import { field, fieldList } from '../../forms.ts';
@@ -169,11 +170,14 @@ export async function planRoutes(app: FastifyInstance, options: { deps: Deps }):
       { type: 'plan', id: plan.id },
       ...plan.reviews.map((r) => ({ type: 'plan_review' as const, id: r.id })),
     ]);
+    // Who added each goal and each progress update, and for which organisation (the shared plan).
+    const attribution = await planAttributionOf(deps.db, plan.id);
     return reply.view('pages/plans/view.njk', {
       plan,
       base: planPath(plan.child.id, plan.id),
       done,
       familyViews,
+      attribution,
     });
   });
 
