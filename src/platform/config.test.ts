@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
 const SECRET = 'a-production-secret-of-at-least-32-characters';
@@ -170,7 +174,7 @@ describe('loadConfig', () => {
   it('needs the OIDC settings together', () => {
     for (const missing of Object.keys(OIDC)) {
       const partial = Object.fromEntries(Object.entries(OIDC).filter(([key]) => key !== missing));
-      const problems = problemsFor(partial);
+      const problems = problemsFor({ ...partial, HEARTH_OIDC_CLIENT_SECRET: 'client-secret' });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain('must be set together');
     }
@@ -188,5 +192,119 @@ describe('loadConfig', () => {
         p.startsWith('HEARTH_OIDC_ISSUER'),
       ),
     ).toBe(true);
+  });
+
+  describe('how Hearth proves itself to the OIDC provider: a client secret or a private key', () => {
+    const PORTAL = {
+      HEARTH_PORTAL_OIDC_ISSUER: 'https://oidc.integration.account.gov.uk/',
+      HEARTH_PORTAL_OIDC_CLIENT_ID: 'hearth-family',
+      HEARTH_PORTAL_OIDC_REDIRECT_URL: 'https://hearth.example.gov.uk/family/sign-in/oidc/callback',
+    };
+    const pkcs8 = (key: KeyObject) => key.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-config-key-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('takes a secret or a key but not both (or neither, for a public client), for staff and for families', () => {
+      expect(loadConfig(OIDC).oidc?.clientSecret).toBeUndefined();
+      expect(loadConfig(PORTAL).portal.oidc?.privateKey).toBeUndefined();
+      expect(
+        problemsFor({
+          ...PORTAL,
+          HEARTH_PORTAL_OIDC_CLIENT_SECRET: 'secret',
+          HEARTH_PORTAL_OIDC_PRIVATE_KEY: pkcs8(ec),
+        }),
+      ).toEqual([
+        'HEARTH_PORTAL_OIDC_CLIENT_SECRET and a private key (HEARTH_PORTAL_OIDC_PRIVATE_KEY or _FILE) must not both be set',
+      ]);
+      const file = join(dir, 'both.pem');
+      writeFileSync(file, pkcs8(ec));
+      expect(
+        problemsFor({ ...OIDC, HEARTH_OIDC_PRIVATE_KEY: pkcs8(ec), HEARTH_OIDC_PRIVATE_KEY_FILE: file }),
+      ).toEqual(['HEARTH_OIDC_PRIVATE_KEY and HEARTH_OIDC_PRIVATE_KEY_FILE must not both be set']);
+      expect(problemsFor({ ...OIDC, HEARTH_OIDC_CLIENT_SECRET: 'secret', HEARTH_OIDC_KEY_ID: 'k1' })).toEqual(
+        ['HEARTH_OIDC_KEY_ID is only used with HEARTH_OIDC_PRIVATE_KEY or HEARTH_OIDC_PRIVATE_KEY_FILE'],
+      );
+      // A key with nothing else configured is still a mistake worth reporting with the rest.
+      expect(
+        problemsFor({
+          HEARTH_PORTAL_OIDC_CLIENT_SECRET: 'secret',
+          HEARTH_PORTAL_OIDC_PRIVATE_KEY: pkcs8(ec),
+        }),
+      ).toEqual([
+        'HEARTH_PORTAL_OIDC_CLIENT_SECRET and a private key (HEARTH_PORTAL_OIDC_PRIVATE_KEY or _FILE) must not both be set',
+      ]);
+    });
+
+    it('reads an EC key inline (line breaks as \\n too) and an RSA key from a file, with its key id', () => {
+      const inline = loadConfig({
+        ...PORTAL,
+        HEARTH_PORTAL_OIDC_PRIVATE_KEY: pkcs8(ec).replace(/\n/g, '\\n'),
+        HEARTH_PORTAL_OIDC_KEY_ID: 'family-2026',
+      }).portal.oidc;
+      expect(inline?.clientSecret).toBeUndefined();
+      expect(inline?.privateKey?.keyId).toBe('family-2026');
+      expect(inline?.privateKey?.key.asymmetricKeyType).toBe('ec');
+      expect(inline?.privateKey?.key.equals(ec)).toBe(true);
+
+      const file = join(dir, 'staff-rsa.pem');
+      writeFileSync(file, pkcs8(rsa));
+      const staff = loadConfig({ ...OIDC, HEARTH_OIDC_PRIVATE_KEY_FILE: file }).oidc;
+      expect(staff?.privateKey?.key.equals(rsa)).toBe(true);
+      expect(staff?.privateKey?.keyId).toBeUndefined();
+      expect(staff?.clientSecret).toBeUndefined();
+      // A secret alone still works, with no key.
+      expect(loadConfig({ ...OIDC, HEARTH_OIDC_CLIENT_SECRET: 'secret' }).oidc?.privateKey).toBeUndefined();
+    });
+
+    it('refuses a key it cannot use, naming the setting', () => {
+      const missing = join(dir, 'no-such-key.pem');
+      expect(problemsFor({ ...OIDC, HEARTH_OIDC_PRIVATE_KEY_FILE: missing })).toEqual([
+        'HEARTH_OIDC_PRIVATE_KEY_FILE cannot be read (ENOENT)',
+      ]);
+      const unusable = {
+        'not a key': 'not a key',
+        'a public key': createPublicKey(ec).export({ format: 'pem', type: 'spki' }).toString(),
+        'an encrypted key': ec
+          .export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'words' })
+          .toString(),
+      };
+      for (const [what, value] of Object.entries(unusable)) {
+        expect(problemsFor({ ...PORTAL, HEARTH_PORTAL_OIDC_PRIVATE_KEY: value }), what).toEqual([
+          'HEARTH_PORTAL_OIDC_PRIVATE_KEY must be an unencrypted PEM private key (PKCS#8, RSA or EC)',
+        ]);
+      }
+      const ed25519 = generateKeyPairSync('ed25519').privateKey;
+      expect(problemsFor({ ...PORTAL, HEARTH_PORTAL_OIDC_PRIVATE_KEY: pkcs8(ed25519) })).toEqual([
+        'HEARTH_PORTAL_OIDC_PRIVATE_KEY must be an RSA or EC key, not ed25519',
+      ]);
+      const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
+      expect(problemsFor({ ...PORTAL, HEARTH_PORTAL_OIDC_PRIVATE_KEY: pkcs8(small) })).toEqual([
+        'HEARTH_PORTAL_OIDC_PRIVATE_KEY must be an RSA key of at least 2048 bits',
+      ]);
+      const koblitz = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey;
+      expect(problemsFor({ ...PORTAL, HEARTH_PORTAL_OIDC_PRIVATE_KEY: pkcs8(koblitz) })).toEqual([
+        'HEARTH_PORTAL_OIDC_PRIVATE_KEY must be an EC key on the P-256, P-384 or P-521 curve',
+      ]);
+    });
+
+    it("reads the family portal's vector of trust", () => {
+      const withSecret = { ...PORTAL, HEARTH_PORTAL_OIDC_CLIENT_SECRET: 'secret' };
+      expect(loadConfig(withSecret).portal.oidc?.vtr).toBeUndefined();
+      expect(loadConfig({ ...withSecret, HEARTH_PORTAL_OIDC_VTR: '["Cl.Cm"]' }).portal.oidc?.vtr).toEqual([
+        'Cl.Cm',
+      ]);
+      expect(loadConfig({ ...withSecret, HEARTH_PORTAL_OIDC_VTR: 'Cl' }).portal.oidc?.vtr).toEqual(['Cl']);
+      expect(
+        loadConfig({ ...withSecret, HEARTH_PORTAL_OIDC_VTR: '["Cl.Cm.P2", "Cl.Cm"]' }).portal.oidc?.vtr,
+      ).toEqual(['Cl.Cm.P2', 'Cl.Cm']);
+      for (const bad of ['["Cl.Cm"', '[]', '["medium"]', '[1]', 'Cl,Cm', '{"vtr":"Cl.Cm"}']) {
+        const problems = problemsFor({ ...withSecret, HEARTH_PORTAL_OIDC_VTR: bad });
+        expect(problems, bad).toEqual([
+          'HEARTH_PORTAL_OIDC_VTR must be a JSON array of vectors of trust, like ["Cl.Cm"]',
+        ]);
+      }
+    });
   });
 });

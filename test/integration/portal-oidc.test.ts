@@ -1,6 +1,11 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
+import { completeFamilyOidcSignIn } from '../../src/modules/portal/oidc-sign-in.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Deps } from '../../src/platform/deps.ts';
 import { count } from '../support/app-helpers.ts';
@@ -27,6 +32,27 @@ const STAFF_CLIENT = {
   clientSecret: 'hearth-staff-secret-0123456789abcdefgh',
 };
 
+/**
+ * A client that authenticates with a signed JWT (private_key_jwt), as GOV.UK One Login requires: the
+ * provider holds only the public halves of an EC and an RSA key made here.
+ */
+const FAMILY_EC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const FAMILY_RSA_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 });
+function publicJwk(key: KeyObject, kid: string): JsonWebKey {
+  return { ...key.export({ format: 'jwk' }), kid, use: 'sig' } as JsonWebKey;
+}
+const KEY_CLIENT = {
+  clientId: 'hearth-family-key-client',
+  redirectUri: PORTAL_CALLBACK,
+  publicKeys: [
+    publicJwk(FAMILY_EC_KEY.publicKey, 'family-ec'),
+    publicJwk(FAMILY_RSA_KEY.publicKey, 'family-rsa'),
+  ],
+};
+function pem(key: KeyObject): string {
+  return key.export({ format: 'pem', type: 'pkcs8' }).toString();
+}
+
 let provider: TestProvider;
 let handle: DbHandle;
 let deps: Deps;
@@ -47,6 +73,7 @@ beforeAll(async () => {
   provider = await startTestProvider([
     { ...PORTAL_CLIENT, redirectUri: PORTAL_CALLBACK },
     { ...STAFF_CLIENT, redirectUri: STAFF_CALLBACK },
+    KEY_CLIENT,
   ]);
   handle = await openTestDb();
   clock = testClock(new Date());
@@ -117,6 +144,8 @@ describe('families signing in with GOV.UK One Login or the council provider', ()
     expect(target.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(target.searchParams.get('state')).toBeTruthy();
     expect(target.searchParams.get('nonce')).toBeTruthy();
+    // No vector of trust unless HEARTH_PORTAL_OIDC_VTR asks for one.
+    expect(target.searchParams.has('vtr')).toBe(false);
     // The portal's own flow cookie, never the staff one.
     const cookie = start.cookies.find((c) => c.name === 'hearth-family-oidc');
     expect(cookie?.httpOnly).toBe(true);
@@ -363,5 +392,130 @@ describe('families signing in with GOV.UK One Login or the council provider', ()
         }),
       }),
     ).rejects.toThrow(/must end in \/family\/sign-in\/oidc\/callback/);
+  });
+});
+
+describe('families signing in where the provider wants a signed JWT (private_key_jwt), as GOV.UK One Login does', () => {
+  const keyDir = mkdtempSync(join(tmpdir(), 'hearth-oidc-key-'));
+  afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
+
+  function keySettings(settings: Record<string, string>): Record<string, string> {
+    return {
+      HEARTH_PORTAL_OIDC_ISSUER: provider.issuer,
+      HEARTH_PORTAL_OIDC_CLIENT_ID: KEY_CLIENT.clientId,
+      HEARTH_PORTAL_OIDC_REDIRECT_URL: PORTAL_CALLBACK,
+      ...settings,
+    };
+  }
+
+  /** An app whose portal sign-in uses the key client with these settings, closed after `use`. */
+  async function withKeyApp<T>(
+    settings: Record<string, string>,
+    use: (keyApp: FastifyInstance, keyDeps: Deps) => Promise<T>,
+  ): Promise<T> {
+    const keyDeps = { ...deps, config: testConfig(keySettings(settings)) };
+    const keyApp = await testApp(keyDeps);
+    try {
+      return await use(keyApp, keyDeps);
+    } finally {
+      await keyApp.close();
+    }
+  }
+
+  it('signs a family in with an EC key given inline, sending the vector of trust and no secret', async () => {
+    const family = await makeFamily(deps, world, {
+      teamId: world.teamA,
+      status: 'invited',
+      parentGiven: 'Ash',
+    });
+    provider.accounts.set('ash', { email: family.email, email_verified: true });
+    // Line breaks written as \n, as an environment file may hold them.
+    const inline = pem(FAMILY_EC_KEY.privateKey).replace(/\n/g, '\\n');
+    await withKeyApp(
+      {
+        HEARTH_PORTAL_OIDC_PRIVATE_KEY: inline,
+        HEARTH_PORTAL_OIDC_KEY_ID: 'family-ec',
+        HEARTH_PORTAL_OIDC_VTR: '["Cl.Cm"]',
+      },
+      async (keyApp, keyDeps) => {
+        expect(keyDeps.config.portal.oidc?.clientSecret).toBeUndefined();
+        expect(keyDeps.config.portal.oidc?.privateKey?.key.asymmetricKeyType).toBe('ec');
+        const before = await sessionCounts();
+        const browser = new Browser(keyApp);
+        const start = await browser.get('/family/sign-in/oidc');
+        const target = new URL(String(start.headers.location));
+        expect(target.searchParams.get('client_id')).toBe(KEY_CLIENT.clientId);
+        expect(target.searchParams.get('vtr')).toBe('["Cl.Cm"]');
+        const callback = await provider.signIn(target.href, 'ash', PORTAL_CALLBACK);
+        const signedIn = await browser.get(`${callback.pathname}${callback.search}`);
+        expect(signedIn.statusCode).toBe(303);
+        expect(signedIn.headers.location).toBe('/family');
+        expect((await browser.get('/family')).body).toContain(`Hello, Ash ${family.familyName}`);
+        expect(await sessionCounts()).toEqual({ family: before.family + 1, staff: before.staff });
+        expect((await account(family.accountId)).oidc_subject).toBe(`${provider.issuer}|ash`);
+      },
+    );
+  });
+
+  it('signs a family in with an RSA key read from a file', async () => {
+    const family = await makeFamily(deps, world, { teamId: world.teamA, parentGiven: 'Rowan' });
+    provider.accounts.set('rowan', { email: family.email, email_verified: true });
+    const file = join(keyDir, 'family-rsa.pem');
+    writeFileSync(file, pem(FAMILY_RSA_KEY.privateKey), { mode: 0o600 });
+    await withKeyApp(
+      { HEARTH_PORTAL_OIDC_PRIVATE_KEY_FILE: file, HEARTH_PORTAL_OIDC_KEY_ID: 'family-rsa' },
+      async (keyApp) => {
+        const browser = new Browser(keyApp);
+        const signedIn = await familySignIn(browser, 'rowan');
+        expect(signedIn.headers.location).toBe('/family');
+        expect((await browser.get('/family')).body).toContain(`Hello, Rowan ${family.familyName}`);
+      },
+    );
+  });
+
+  it('fails the token request when the JWT is signed with a key the provider does not hold, and signs nobody in', async () => {
+    const family = await makeFamily(deps, world, { teamId: world.teamA, parentGiven: 'Quinn' });
+    provider.accounts.set('quinn', { email: family.email, email_verified: true });
+    // A new key under the registered key's id: the provider checks the signature against the one it holds.
+    const wrong = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const wrongSettings = {
+      HEARTH_PORTAL_OIDC_PRIVATE_KEY: pem(wrong),
+      HEARTH_PORTAL_OIDC_KEY_ID: 'family-ec',
+    };
+    const before = await sessionCounts();
+    const { query, cookie } = await withKeyApp(wrongSettings, async (keyApp) => {
+      const browser = new Browser(keyApp);
+      const start = await browser.get('/family/sign-in/oidc');
+      const flow = browser.cookies.get('hearth-family-oidc');
+      const callback = await provider.signIn(String(start.headers.location), 'quinn', PORTAL_CALLBACK);
+      const refused = await browser.get(`${callback.pathname}${callback.search}`);
+      expect(refused.statusCode).toBe(400);
+      expect(heading(refused.body)).toBe('Sorry, signing in did not work');
+      expect(browser.cookies.has('hearth-family')).toBe(false);
+      return { query: callback.search, cookie: flow };
+    });
+    expect(await sessionCounts()).toEqual(before);
+    expect((await account(family.accountId)).oidc_subject).toBeNull();
+
+    // The provider refused the client, not the code: the same callback fails again with the wrong key,
+    // saying why, and then succeeds with the registered one.
+    const wrongConfig = testConfig(keySettings(wrongSettings)).portal.oidc;
+    const rightConfig = testConfig(
+      keySettings({
+        HEARTH_PORTAL_OIDC_PRIVATE_KEY: pem(FAMILY_EC_KEY.privateKey),
+        HEARTH_PORTAL_OIDC_KEY_ID: 'family-ec',
+      }),
+    ).portal.oidc;
+    if (!wrongConfig || !rightConfig) throw new Error('portal OIDC not configured');
+    const input = { query, cookie, requestId: 'test-private-key-jwt' };
+    const failed = await completeFamilyOidcSignIn(deps, wrongConfig, input);
+    expect(failed).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringMatching(/invalid_client/) as unknown,
+    });
+    expect(await sessionCounts()).toEqual(before);
+    const signedIn = await completeFamilyOidcSignIn(deps, rightConfig, input);
+    expect(signedIn).toMatchObject({ kind: 'signed-in', accountId: family.accountId });
+    expect(await sessionCounts()).toEqual({ family: before.family + 1, staff: before.staff });
   });
 });

@@ -28,6 +28,7 @@ beforeAll(async () => {
   const config = testConfig({
     HEARTH_OIDC_ISSUER: 'https://idp.example.invalid',
     HEARTH_OIDC_CLIENT_ID: 'hearth',
+    HEARTH_OIDC_CLIENT_SECRET: 'hearth-test-secret',
     HEARTH_OIDC_REDIRECT_URL: 'http://localhost:3000/sign-in/oidc/callback',
   });
   deps = testDeps(handle, { clock, config });
@@ -229,7 +230,9 @@ describe('anti-forgery tokens', () => {
       tested.push(key);
     }
     expect(tested.length).toBeGreaterThanOrEqual(Object.keys(requests).length);
-  });
+    // Every state-changing route, three requests and a database snapshot each: longer than one test's
+    // default on a loaded machine.
+  }, 180_000);
 
   it('accepts the token in the X-CSRF-Token header only from its own session', async () => {
     const user = await world.user({ roles: ['practitioner'], teamIds: [world.teamA] });

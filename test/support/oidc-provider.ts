@@ -11,9 +11,12 @@ export type ProviderClaims = { email: string; email_verified: boolean; name?: st
 
 export type TestClient = {
   readonly clientId: string;
-  readonly clientSecret: string;
   readonly redirectUri: string;
-};
+} & (
+  | { readonly clientSecret: string }
+  /** A client that authenticates with a signed JWT (private_key_jwt), checked against these public keys. */
+  | { readonly publicKeys: readonly JsonWebKey[] }
+);
 
 export type TestProvider = {
   readonly issuer: string;
@@ -67,11 +70,12 @@ export async function startTestProvider(clients: readonly TestClient[]): Promise
   const provider = new Provider(issuer, {
     clients: clients.map((c) => ({
       client_id: c.clientId,
-      client_secret: c.clientSecret,
       redirect_uris: [c.redirectUri],
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
+      ...('clientSecret' in c
+        ? { client_secret: c.clientSecret, token_endpoint_auth_method: 'client_secret_basic' }
+        : { jwks: { keys: c.publicKeys }, token_endpoint_auth_method: 'private_key_jwt' }),
     })),
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },

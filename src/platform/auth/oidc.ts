@@ -1,7 +1,8 @@
+import { createHash, createPublicKey } from 'node:crypto';
 import * as client from 'openid-client';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
-import type { Oidc } from '../config.ts';
+import { OIDC_KEY_CURVES, type Oidc, type OidcPrivateKey } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { createSession } from './sessions.ts';
 
@@ -33,25 +34,54 @@ export function allowsInsecureIssuer(issuer: string): boolean {
   return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
 }
 
+/**
+ * The private key as WebCrypto wants it for openid-client's PrivateKeyJwt: RSA signs RS256, EC signs
+ * ES256, ES384 or ES512 by its curve. Not extractable, and used only to sign.
+ */
+export async function importClientKey(privateKey: OidcPrivateKey): Promise<client.PrivateKey> {
+  const { key, keyId } = privateKey;
+  const curve = OIDC_KEY_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  const algorithm =
+    key.asymmetricKeyType === 'rsa'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+      : { name: 'ECDSA', namedCurve: curve ?? 'unsupported curve' };
+  const der = key.export({ format: 'der', type: 'pkcs8' });
+  const imported = await crypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']);
+  return keyId === undefined ? { key: imported } : { key: imported, kid: keyId };
+}
+
+/** How Hearth authenticates at the token endpoint: a signed JWT when it has a key, else the secret. */
+async function clientAuthentication(oidc: Oidc): Promise<client.ClientAuth> {
+  if (oidc.privateKey) return client.PrivateKeyJwt(await importClientKey(oidc.privateKey));
+  return oidc.clientSecret ? client.ClientSecretBasic(oidc.clientSecret) : client.None();
+}
+
+/** Tells keys apart in the cache by their public half, so no private material is kept in a map key. */
+function keyFingerprint(privateKey: OidcPrivateKey | undefined): string | null {
+  if (!privateKey) return null;
+  const spki = createPublicKey(privateKey.key).export({ format: 'der', type: 'spki' });
+  return `${createHash('sha256').update(spki).digest('base64url')}|${privateKey.keyId ?? ''}`;
+}
+
 /** Discovered configurations, one per provider and client, kept for the life of the process. */
 const discovered = new Map<string, Promise<client.Configuration>>();
 
 export async function oidcConfiguration(oidc: Oidc): Promise<client.Configuration> {
-  const key = JSON.stringify([oidc.issuer, oidc.clientId, oidc.clientSecret ?? null]);
+  const key = JSON.stringify([
+    oidc.issuer,
+    oidc.clientId,
+    oidc.clientSecret ?? null,
+    keyFingerprint(oidc.privateKey),
+  ]);
   let pending = discovered.get(key);
   if (!pending) {
-    pending = client.discovery(
-      new URL(oidc.issuer),
-      oidc.clientId,
-      undefined,
-      oidc.clientSecret ? client.ClientSecretBasic(oidc.clientSecret) : client.None(),
-      {
+    pending = (async () =>
+      client.discovery(new URL(oidc.issuer), oidc.clientId, undefined, await clientAuthentication(oidc), {
         timeout: 10,
         // Deprecated only as a warning sign; allowed solely for a provider on this machine.
         // eslint-disable-next-line @typescript-eslint/no-deprecated
         ...(allowsInsecureIssuer(oidc.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
-      },
-    );
+      }))();
     discovered.set(key, pending);
     // A failed discovery is not cached: the next sign-in tries again.
     pending.catch(() => discovered.delete(key));
@@ -96,6 +126,8 @@ export async function beginOidcSignIn(deps: Deps, oidc: Oidc): Promise<OidcStart
     nonce: flow.nonce,
     code_challenge: await client.calculatePKCECodeChallenge(flow.verifier),
     code_challenge_method: 'S256',
+    // GOV.UK One Login's level of authentication, as a JSON array: vtr=["Cl.Cm"].
+    ...(oidc.vtr ? { vtr: JSON.stringify(oidc.vtr) } : {}),
   });
   return { url: url.href, cookie: deps.secrets.seal(JSON.stringify(flow)) };
 }
@@ -154,7 +186,8 @@ async function identify(
     subject: `${claims.iss}|${sub}`,
     email: async () => {
       // Providers often return email claims only from UserInfo when an access token is issued.
-      if (typeof claims.email === 'string' || !config.serverMetadata().userinfo_endpoint) return verifiedEmail(claims);
+      if (typeof claims.email === 'string' || !config.serverMetadata().userinfo_endpoint)
+        return verifiedEmail(claims);
       return verifiedEmail(await client.fetchUserInfo(config, accessToken, sub));
     },
   };
@@ -209,7 +242,11 @@ export async function completeOidcSignIn(
   if ('failed' in identity) return { kind: 'failed', reason: identity.failed };
 
   const columns = ['id', 'disabled_at', 'oidc_subject'] as const;
-  let user = await deps.db.selectFrom('users').select(columns).where('oidc_subject', '=', identity.subject).executeTakeFirst();
+  let user = await deps.db
+    .selectFrom('users')
+    .select(columns)
+    .where('oidc_subject', '=', identity.subject)
+    .executeTakeFirst();
   if (!user) {
     let email: string | undefined;
     try {
@@ -245,7 +282,11 @@ export async function completeOidcSignIn(
     if (linking) {
       const linked = await trx
         .updateTable('users')
-        .set((eb) => ({ oidc_subject: identity.subject, version: eb('version', '+', 1), updated_at: deps.clock.now() }))
+        .set((eb) => ({
+          oidc_subject: identity.subject,
+          version: eb('version', '+', 1),
+          updated_at: deps.clock.now(),
+        }))
         .where('id', '=', found.id)
         .where('oidc_subject', 'is', null)
         .executeTakeFirst();
