@@ -22,7 +22,12 @@
  *   BENCH_VIEWS     comma-separated view slugs to measure (default: all)
  *   BENCH_EXPLAIN   1 to explain each view's slow queries instead of timing (to stderr)
  *   BENCH_WRITE     0 to print only, leaving BENCHMARKS.md alone
+ *   BENCH_FIGURES   a file to write every view's figures to (JSON, from the warm-up run), and a
+ *                   digest of each is logged: to check that a change to the SQL leaves the results alone
+ *                   (diff the files of two runs). With BENCH_FIGURES_ONLY=1, only that (no rounds).
  */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -52,6 +57,9 @@ if (views.length === 0) throw new Error(`BENCH_VIEWS: no such view (${only.join(
 
 type Period = { readonly key: string; readonly label: string; readonly filters: InsightFilters };
 
+const figuresFile = process.env['BENCH_FIGURES'] ?? '';
+const figuresOnly = process.env['BENCH_FIGURES_ONLY'] === '1';
+
 type Sample = {
   /** `figures(ctx)`: the view's queries and its own arithmetic. */
   figures: number;
@@ -63,6 +71,8 @@ type Sample = {
   png: number;
   figureCount: number;
   rowCount: number;
+  /** The figures as the view gave them (for BENCH_FIGURES). */
+  result: Figure[];
 };
 
 const now = () => performance.now();
@@ -72,6 +82,7 @@ async function runView(
   auth: BenchAuthority,
   view: InsightView,
   period: Period,
+  png = true,
 ): Promise<Sample> {
   const t0 = now();
   const figures: Figure[] = await view.figures({
@@ -85,7 +96,7 @@ async function runView(
   const t2 = now();
   for (const figure of suppressed) await chartSvg(figure, { idPrefix: figure.id });
   const t3 = now();
-  for (const figure of suppressed) await chartPng(figure, figure.id);
+  if (png) for (const figure of suppressed) await chartPng(figure, figure.id);
   const t4 = now();
   return {
     figures: t1 - t0,
@@ -94,6 +105,7 @@ async function runView(
     png: t4 - t3,
     figureCount: figures.length,
     rowCount: figures.reduce((n, f) => n + f.rows.length, 0),
+    result: figures,
   };
 }
 
@@ -179,12 +191,23 @@ async function main(): Promise<void> {
     // Warm-up: every view once in each period (kept as the first, cold, run).
     for (const period of periods)
       for (const view of views) {
-        const first = await runView(db, auth, view, period);
+        const first = await runView(db, auth, view, period, !figuresOnly);
         results.set(`${view.slug}/${period.key}`, { view, period, first, samples: [] });
         log(
           `warm-up ${view.slug} (${period.label}): figures ${fmtMs(first.figures)} ms, svg ${fmtMs(first.svg)} ms`,
         );
       }
+    if (figuresFile !== '') {
+      const all: Record<string, Figure[]> = {};
+      for (const [key, r] of results) {
+        all[key] = r.first.result;
+        const digest = createHash('sha256').update(JSON.stringify(r.first.result)).digest('hex');
+        log(`figures ${key}: sha256 ${digest.slice(0, 16)}`);
+      }
+      writeFileSync(figuresFile, `${JSON.stringify(all, null, 1)}\n`);
+      log(`figures written to ${figuresFile}`);
+      if (figuresOnly) return;
+    }
     for (let round = 0; round < rounds; round += 1) {
       const order = views.map((_, i) => views[(i + round) % views.length]).filter((v) => v !== undefined);
       baselines.push(await baseline(db, auth.organisationId));

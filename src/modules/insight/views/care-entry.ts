@@ -10,9 +10,10 @@
  * the child entered care; each child is counted once, at their first entry in the period.
  */
 import { sql, type RawBuilder } from 'kysely';
-import { ageBandSql, applyFilters } from '../filters.ts';
+import { ageBandSql, applyFilters, inPeriod } from '../filters.ts';
 import { quantile, wilson } from '../stats.ts';
 import type { AgeBand, Figure, InsightContext, InsightView, Row } from '../types.ts';
+import { childrenAmong } from './children.ts';
 
 export const PRIOR_KINDS = [
   { key: 'request', label: 'A request for help' },
@@ -78,22 +79,32 @@ export async function careEntries(ctx: InsightContext): Promise<CareEntry[]> {
       sql`coalesce(bool_or(pe.kind = 'decision' AND pe.detail = ${decision.key} AND pe.happened_on < en.entered_on AND pe.happened_on >= ${windowStart(5)}), false) AS ${sql.ref(`decision_${decision.key}`)}`,
     );
   }
+  // The entries of the period first, then their children (not every child of the council: see
+  // childrenAmong), then each child's earlier events looked up by child (an index probe per kind).
   const result = await sql<Record<string, unknown>>`
-    WITH entries AS (
+    WITH ce AS MATERIALIZED (
+      SELECT ce.person_id, ce.entered_on FROM insight_care_entries ce
+      WHERE ce.organisation_id = ${ctx.organisationId}::uuid AND ${inPeriod(ctx.filters, 'ce.entered_on')}
+    ),
+    c AS MATERIALIZED (
+      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM ce`)}
+    ),
+    entries AS MATERIALIZED (
       SELECT DISTINCT ON (ce.person_id) ce.person_id, ce.entered_on, c.date_of_birth
-      FROM insight_care_entries ce
-      JOIN insight_children c ON c.person_id = ce.person_id
-      WHERE ce.organisation_id = ${ctx.organisationId}::uuid
-        AND ${applyFilters(ctx, { child: 'c', event: 'ce.entered_on' })}
+      FROM ce
+      JOIN c ON c.person_id = ce.person_id
+      WHERE ${applyFilters(ctx, { child: 'c', event: 'ce.entered_on' })}
       ORDER BY ce.person_id, ce.entered_on
     )
-    SELECT ${ageBandSql(sql.ref('en.date_of_birth'), sql.ref('en.entered_on'))} AS age_band,
-      ${sql.join(flags, sql`, `)},
-      NOT coalesce(bool_or(pe.happened_on < en.entered_on), false) AS nothing_before,
-      (en.entered_on - min(pe.happened_on) FILTER (WHERE pe.kind = 'request'))::int AS days_from_first_request
+    SELECT ${ageBandSql(sql.ref('en.date_of_birth'), sql.ref('en.entered_on'))} AS age_band, x.*
     FROM entries en
-    LEFT JOIN insight_prior_events pe ON pe.person_id = en.person_id AND pe.happened_on <= en.entered_on
-    GROUP BY en.person_id, en.entered_on, en.date_of_birth`.execute(ctx.db);
+    CROSS JOIN LATERAL (
+      SELECT ${sql.join(flags, sql`, `)},
+        NOT coalesce(bool_or(pe.happened_on < en.entered_on), false) AS nothing_before,
+        (en.entered_on - min(pe.happened_on) FILTER (WHERE pe.kind = 'request'))::int AS days_from_first_request
+      FROM insight_prior_events pe
+      WHERE pe.person_id = en.person_id AND pe.happened_on <= en.entered_on
+    ) x`.execute(ctx.db);
   return result.rows.map((row) => {
     const within: Record<string, boolean> = {};
     for (const kind of PRIOR_KINDS)

@@ -18,10 +18,33 @@ const NEEDS_BASE_VIEW: readonly (keyof InsightFilters)[] = [
   'decile',
 ];
 
+/** Whether any chosen filter needs the base view's attributes (not only date of birth and council). */
+export function needsBaseView(filters: InsightFilters): boolean {
+  return NEEDS_BASE_VIEW.some((key) => filters[key] !== undefined);
+}
+
 /** `SELECT … FROM …` giving person_id, organisation_id and date_of_birth (and more when filtered). */
 export function childrenSource(filters: InsightFilters): RawBuilder<unknown> {
-  if (NEEDS_BASE_VIEW.some((key) => filters[key] !== undefined))
-    return sql`SELECT c.* FROM insight_children c`;
+  if (needsBaseView(filters)) return sql`SELECT c.* FROM insight_children c`;
   return sql`SELECT p.id AS person_id, p.organisation_id, p.date_of_birth FROM people p
     WHERE p.merged_into IS NULL AND p.is_child`;
+}
+
+/**
+ * The children among `personIds` (a subquery giving one column of person ids, e.g. the people of
+ * the period's events), as `childrenSource` gives them: so a figure reads only the children its
+ * events are about, never every child of the council. Put it in a `MATERIALIZED` CTE, so each
+ * child's latest address and allocation (when a filter needs them) are looked up once.
+ * `baseView: true` reads the base view whatever the filters (for a figure that breaks down by one of
+ * its attributes, such as the ethnic group).
+ */
+export function childrenAmong(
+  filters: InsightFilters,
+  personIds: RawBuilder<unknown>,
+  options: { readonly baseView?: boolean } = {},
+): RawBuilder<unknown> {
+  if (options.baseView === true || needsBaseView(filters))
+    return sql`SELECT c.* FROM insight_children c WHERE c.person_id IN (${personIds})`;
+  return sql`SELECT p.id AS person_id, p.organisation_id, p.date_of_birth FROM people p
+    WHERE p.merged_into IS NULL AND p.is_child AND p.id IN (${personIds})`;
 }

@@ -9,8 +9,9 @@
  */
 import { sql } from 'kysely';
 import { CHANGE_REASONS } from '../../help/codes.ts';
-import { addDays, applyFilters } from '../filters.ts';
+import { addDays, applyFilters, inPeriod } from '../filters.ts';
 import type { Figure, InsightContext, InsightView, Row } from '../types.ts';
+import { childrenAmong } from './children.ts';
 
 /** Bands of the number of different workers a child had: 0 = allocated to a team with no named worker. */
 export const WORKER_BANDS: readonly { readonly key: string; readonly label: string }[] = [
@@ -46,14 +47,31 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
     child: 'c',
     event: { column: 'h.changed_at', timestamp: true },
   });
+  const periodChange = inPeriod(ctx.filters, { column: 'h.changed_at', timestamp: true });
+  // The allocations and lead changes of the period first, then the children they are about, read
+  // once each (not every child of the council: see childrenAmong).
   const result = await sql<Tally>`
-    WITH alloc AS MATERIALIZED (
-      SELECT a.person_id, a.worker_user_id, a.is_lead, a.employment
+    WITH al AS MATERIALIZED (
+      SELECT a.allocation_id, a.person_id, a.team_id, a.worker_user_id, a.is_lead, a.employment,
+        a.started_at, a.ended_at
       FROM insight_allocations a
-      JOIN insight_children c ON c.person_id = a.person_id
       WHERE a.started_at < (${nextDay}::date::timestamp AT TIME ZONE 'Europe/London')
         AND (a.ended_at IS NULL OR a.ended_at >= (${from}::date::timestamp AT TIME ZONE 'Europe/London'))
-        AND ${childWhere}
+    ),
+    ch AS MATERIALIZED (
+      SELECT h.person_id, h.from_team_id, h.to_team_id, h.team_changed, h.worker_changed, h.change_reason,
+        h.changed_at
+      FROM insight_lead_changes h
+      WHERE ${periodChange}
+    ),
+    c AS MATERIALIZED (
+      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM al UNION SELECT person_id FROM ch`)}
+    ),
+    alloc AS MATERIALIZED (
+      SELECT a.person_id, a.worker_user_id, a.is_lead, a.employment
+      FROM al a
+      JOIN c ON c.person_id = a.person_id
+      WHERE ${childWhere}
     ),
     per_child AS (
       SELECT person_id,
@@ -64,8 +82,8 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
     ),
     changes AS MATERIALIZED (
       SELECT h.person_id, h.from_team_id, h.to_team_id, h.team_changed, h.worker_changed, h.change_reason
-      FROM insight_lead_changes h
-      JOIN insight_children c ON c.person_id = h.person_id
+      FROM ch h
+      JOIN c ON c.person_id = h.person_id
       WHERE ${changeWhere}
     ),
     handoffs AS (
@@ -73,10 +91,9 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
     ),
     snapshot AS (
       SELECT DISTINCT ON (a.person_id) a.person_id, a.team_id, a.worker_user_id, a.employment
-      FROM insight_allocations a
-      JOIN insight_children c ON c.person_id = a.person_id
+      FROM al a
+      JOIN c ON c.person_id = a.person_id
       WHERE a.is_lead
-        AND a.started_at < (${nextDay}::date::timestamp AT TIME ZONE 'Europe/London')
         AND (a.ended_at IS NULL OR a.ended_at >= (${nextDay}::date::timestamp AT TIME ZONE 'Europe/London'))
         AND ${childWhere}
       ORDER BY a.person_id, a.started_at DESC, a.allocation_id DESC

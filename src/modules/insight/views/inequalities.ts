@@ -10,9 +10,10 @@
  * event of that stage in the period), placed in the neighbourhood of their home address on the day.
  */
 import { sql } from 'kysely';
-import { applyFilters } from '../filters.ts';
+import { applyFilters, inPeriod } from '../filters.ts';
 import { decileGradient, rate, rateRatio, type Estimate } from '../stats.ts';
 import type { Column, EthnicGroup, Figure, InsightContext, InsightView, Row } from '../types.ts';
+import { childrenAmong } from './children.ts';
 
 export const STAGES = [
   { key: 'referral', label: 'Referred to social care', short: 'referred' },
@@ -55,34 +56,9 @@ export type InequalityData = {
   readonly localities: ReadonlyMap<string, string>;
 };
 
-/** Reads the populations and the event counts for the view (three set-based queries). */
+/** Reads the populations and the event counts for the view (two set-based queries). */
 export async function inequalityData(ctx: InsightContext): Promise<InequalityData> {
   const { db, organisationId, filters } = ctx;
-  const populations = await sql<{
-    decile: number;
-    locality_id: string | null;
-    children: number;
-    white: number;
-    mixed: number;
-    asian: number;
-    black: number;
-    other: number;
-  }>`
-    WITH loc AS MATERIALIZED (
-      SELECT lsoa21_code, locality_id FROM insight_neighbourhood_localities WHERE organisation_id = ${organisationId}::uuid
-    )
-    SELECT n.imd_decile::int AS decile, loc.locality_id,
-      sum(n.children)::float8 AS children,
-      coalesce(sum(n.children * n.share_white), 0)::float8 AS white,
-      coalesce(sum(n.children * n.share_mixed), 0)::float8 AS mixed,
-      coalesce(sum(n.children * n.share_asian), 0)::float8 AS asian,
-      coalesce(sum(n.children * n.share_black), 0)::float8 AS black,
-      coalesce(sum(n.children * n.share_other), 0)::float8 AS other
-    FROM insight_council_neighbourhoods n
-    LEFT JOIN loc ON loc.lsoa21_code = n.lsoa21_code
-    WHERE n.organisation_id = ${organisationId}::uuid
-    GROUP BY 1, 2`.execute(db);
-
   // Only the period and the ethnic group filter the children; locality and decile are those of the
   // neighbourhood (below), so that numerators and populations agree.
   const childFilters = {
@@ -93,30 +69,67 @@ export async function inequalityData(ctx: InsightContext): Promise<InequalityDat
       ...(filters.ethnicGroup === undefined ? {} : { ethnicGroup: filters.ethnicGroup }),
     },
   };
-  const events = await sql<{
-    stage: Stage;
+  // One statement, so that the locality of each neighbourhood (which reads every child's latest home
+  // and team: insight_neighbourhood_localities, through a function that keeps it off parallel
+  // workers, see migration 0027) is worked out once for both the populations and the events. The events of the period
+  // come first, then the children they are about (see childrenAmong), not every child.
+  const result = await sql<{
+    part: 'population' | 'events';
+    stage: Stage | null;
     decile: number | null;
     locality_id: string | null;
-    ethnic_group: EthnicGroup;
+    ethnic_group: EthnicGroup | null;
     children: number;
+    white: number;
+    mixed: number;
+    asian: number;
+    black: number;
+    other: number;
   }>`
     WITH loc AS MATERIALIZED (
-      SELECT lsoa21_code, locality_id FROM insight_neighbourhood_localities WHERE organisation_id = ${organisationId}::uuid
+      SELECT lsoa21_code, locality_id FROM insight_neighbourhood_localities_of(${organisationId}::uuid)
+    ),
+    ev AS MATERIALIZED (
+      SELECT ev.person_id, ev.stage, ev.event_on, ev.lsoa21_code FROM insight_stage_events ev
+      WHERE ev.organisation_id = ${organisationId}::uuid AND ${inPeriod(filters, 'ev.event_on')}
+    ),
+    c AS MATERIALIZED (
+      ${childrenAmong(childFilters.filters, sql`SELECT person_id FROM ev`, { baseView: true })}
     ),
     firsts AS (
       SELECT DISTINCT ON (ev.person_id, ev.stage) ev.stage, ev.lsoa21_code, c.ethnic_group
-      FROM insight_stage_events ev
-      JOIN insight_children c ON c.person_id = ev.person_id
-      WHERE ev.organisation_id = ${organisationId}::uuid
-        AND ${applyFilters(childFilters, { child: 'c', event: 'ev.event_on' })}
+      FROM ev
+      JOIN c ON c.person_id = ev.person_id
+      WHERE ${applyFilters(childFilters, { child: 'c', event: 'ev.event_on' })}
       ORDER BY ev.person_id, ev.stage, ev.event_on
+    ),
+    populations AS (
+      SELECT n.imd_decile::int AS decile, loc.locality_id,
+        sum(n.children)::float8 AS children,
+        coalesce(sum(n.children * n.share_white), 0)::float8 AS white,
+        coalesce(sum(n.children * n.share_mixed), 0)::float8 AS mixed,
+        coalesce(sum(n.children * n.share_asian), 0)::float8 AS asian,
+        coalesce(sum(n.children * n.share_black), 0)::float8 AS black,
+        coalesce(sum(n.children * n.share_other), 0)::float8 AS other
+      FROM insight_council_neighbourhoods n
+      LEFT JOIN loc ON loc.lsoa21_code = n.lsoa21_code
+      WHERE n.organisation_id = ${organisationId}::uuid
+      GROUP BY 1, 2
+    ),
+    events AS (
+      SELECT f.stage, n.imd_decile::int AS decile, loc.locality_id, f.ethnic_group, count(*)::int AS children
+      FROM firsts f
+      LEFT JOIN insight_council_neighbourhoods n
+        ON n.organisation_id = ${organisationId}::uuid AND n.lsoa21_code = f.lsoa21_code
+      LEFT JOIN loc ON loc.lsoa21_code = f.lsoa21_code
+      GROUP BY 1, 2, 3, 4
     )
-    SELECT f.stage, n.imd_decile::int AS decile, loc.locality_id, f.ethnic_group, count(*)::int AS children
-    FROM firsts f
-    LEFT JOIN insight_council_neighbourhoods n
-      ON n.organisation_id = ${organisationId}::uuid AND n.lsoa21_code = f.lsoa21_code
-    LEFT JOIN loc ON loc.lsoa21_code = f.lsoa21_code
-    GROUP BY 1, 2, 3, 4`.execute(db);
+    SELECT 'population' AS part, NULL AS stage, decile, locality_id, NULL AS ethnic_group, children,
+      white, mixed, asian, black, other
+    FROM populations
+    UNION ALL
+    SELECT 'events', stage, decile, locality_id, ethnic_group, children::float8, 0, 0, 0, 0, 0
+    FROM events`.execute(db);
 
   const localities = await db
     .selectFrom('localities')
@@ -126,23 +139,27 @@ export async function inequalityData(ctx: InsightContext): Promise<InequalityDat
     .execute();
 
   return {
-    populations: populations.rows.map((r) => ({
-      decile: r.decile,
-      localityId: r.locality_id,
-      children: r.children,
-      white: r.white,
-      mixed: r.mixed,
-      asian: r.asian,
-      black: r.black,
-      other: r.other,
-    })),
-    events: events.rows.map((r) => ({
-      stage: r.stage,
-      decile: r.decile,
-      localityId: r.locality_id,
-      ethnicGroup: r.ethnic_group,
-      children: r.children,
-    })),
+    populations: result.rows
+      .filter((r) => r.part === 'population')
+      .map((r) => ({
+        decile: r.decile as number,
+        localityId: r.locality_id,
+        children: r.children,
+        white: r.white,
+        mixed: r.mixed,
+        asian: r.asian,
+        black: r.black,
+        other: r.other,
+      })),
+    events: result.rows
+      .filter((r) => r.part === 'events')
+      .map((r) => ({
+        stage: r.stage as Stage,
+        decile: r.decile,
+        localityId: r.locality_id,
+        ethnicGroup: r.ethnic_group as EthnicGroup,
+        children: r.children,
+      })),
     localities: new Map(localities.map((l) => [l.id, l.name])),
   };
 }

@@ -14,6 +14,7 @@ import { distanceKm } from '../../care/rules.ts';
 import { PLACEMENT_CHANGE_REASONS } from '../../help/codes.ts';
 import { addDays, addMonths, applyFilters } from '../filters.ts';
 import type { Figure, InsightContext, InsightView, Row } from '../types.ts';
+import { childrenAmong } from './children.ts';
 
 /** The groups of insight_placement_group, in the order the pages list them. */
 export const PLACEMENT_GROUPS: readonly { readonly key: string; readonly label: string }[] = [
@@ -106,39 +107,46 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
   const periodWhere = applyFilters(ctx, { child: 'c', event: 'y.age_on', noPeriod: true });
   const moveWhere = applyFilters(ctx, { child: 'c', event: 'p.started_on' });
   const onLastDayWhere = applyFilters(ctx, { child: 'c' });
+  // The children of the period's placements and periods of care, read once each (not every child
+  // of the council: see childrenAmong).
   const result = await sql<Tally>`
-    WITH f AS MATERIALIZED (
+    WITH pl AS MATERIALIZED (
+      SELECT p.*, greatest(p.started_on, ${from}::date) AS age_on,
+        (p.ends_on IS NULL OR p.ends_on > ${from}::date) AS lived_in
+      FROM insight_placements p
+      WHERE p.organisation_id = ${ctx.organisationId}::uuid AND p.started_on <= ${to}::date
+        AND (p.ends_on IS NULL OR p.ends_on > ${from}::date OR p.started_on >= ${from}::date)
+    ),
+    cps AS MATERIALIZED (
+      SELECT cp.*, greatest(cp.started_on, ${from}::date) AS age_on
+      FROM insight_care_periods cp
+      WHERE cp.organisation_id = ${ctx.organisationId}::uuid
+        AND cp.started_on <= ${to}::date AND (cp.ended_on IS NULL OR cp.ended_on > ${from}::date)
+    ),
+    c AS MATERIALIZED (
+      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM pl UNION SELECT person_id FROM cps`)}
+    ),
+    f AS MATERIALIZED (
       SELECT x.*,
         greatest(0, least(coalesce(x.ends_on, ${spendEnd}::date), ${nextDay}::date)
           - greatest(x.started_on, ${from}::date)) AS nights
-      FROM (
-        SELECT p.*, greatest(p.started_on, ${from}::date) AS age_on
-        FROM insight_placements p
-        WHERE p.organisation_id = ${ctx.organisationId}::uuid
-          AND p.started_on <= ${to}::date AND (p.ends_on IS NULL OR p.ends_on > ${from}::date)
-      ) x
-      JOIN insight_children c ON c.person_id = x.person_id
-      WHERE ${placementWhere}
+      FROM pl x
+      JOIN c ON c.person_id = x.person_id
+      WHERE x.lived_in AND ${placementWhere}
     ),
     periods AS (
       SELECT y.care_period_id,
         (SELECT count(*)::int FROM insight_placements q
           WHERE q.care_period_id = y.care_period_id AND q.counts_as_placement AND q.started_on <= ${to}::date) AS placements
-      FROM (
-        SELECT cp.*, greatest(cp.started_on, ${from}::date) AS age_on
-        FROM insight_care_periods cp
-        WHERE cp.organisation_id = ${ctx.organisationId}::uuid
-          AND cp.started_on <= ${to}::date AND (cp.ended_on IS NULL OR cp.ended_on > ${from}::date)
-      ) y
-      JOIN insight_children c ON c.person_id = y.person_id
+      FROM cps y
+      JOIN c ON c.person_id = y.person_id
       WHERE ${periodWhere}
     ),
     in_care AS (
       SELECT DISTINCT cp.person_id
-      FROM insight_care_periods cp
-      JOIN insight_children c ON c.person_id = cp.person_id
-      WHERE cp.organisation_id = ${ctx.organisationId}::uuid
-        AND cp.started_on <= ${to}::date AND (cp.ended_on IS NULL OR cp.ended_on > ${to}::date)
+      FROM cps cp
+      JOIN c ON c.person_id = cp.person_id
+      WHERE (cp.ended_on IS NULL OR cp.ended_on > ${to}::date)
         AND ${onLastDayWhere}
     ),
     stability AS (
@@ -151,9 +159,9 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
     ),
     moves AS (
       SELECT p.previous_change_reason
-      FROM insight_placements p
-      JOIN insight_children c ON c.person_id = p.person_id
-      WHERE p.organisation_id = ${ctx.organisationId}::uuid AND p.is_move AND ${moveWhere}
+      FROM pl p
+      JOIN c ON c.person_id = p.person_id
+      WHERE p.is_move AND ${moveWhere}
     )
     SELECT 'type' AS figure, placement_group AS k1, NULL AS k2, count(*)::int AS n,
       count(weekly_cost_pence)::int AS costed,
