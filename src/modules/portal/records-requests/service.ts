@@ -99,7 +99,19 @@ async function childInScope(db: Executor, deps: Deps, actor: Actor, childId: str
 }
 
 /** The request, if its child is in this member of staff's scope; otherwise not found. */
-async function requestInScope(db: Executor, deps: Deps, actor: Actor, id: string, action: StaffAction) {
+/**
+ * The request, if this member of staff may act on it (else "not found"). With `lock`, the request's row
+ * is locked for the rest of the transaction before it is read, so its status cannot change under a
+ * step that checks it (two people releasing the same bundle at once, say).
+ */
+async function requestInScope(
+  db: Executor,
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  action: StaffAction,
+  lock = false,
+) {
   if (!UUID.test(id)) throw new NotFoundError();
   const row = await db
     .selectFrom('records_requests')
@@ -110,6 +122,7 @@ async function requestInScope(db: Executor, deps: Deps, actor: Actor, id: string
     .where('records_requests.organisation_id', '=', actor.organisationId)
     .where(personInScopeFor(actor, 'records_request', action, deps.clock))
     .where((eb) => eb.not(restrictedFrom(actor, deps.clock)(eb)))
+    .$if(lock, (qb) => qb.forUpdate('records_requests'))
     .executeTakeFirst();
   if (!row) throw new NotFoundError();
   return row;
@@ -514,8 +527,7 @@ export async function assembleBundle(
 ): Promise<number> {
   requirePermission(actor, 'prepare');
   return deps.db.transaction().execute(async (trx) => {
-    const request = await requestInScope(trx, deps, actor, id, 'prepare');
-    await sql`SELECT 1 FROM records_requests WHERE id = ${request.id} FOR UPDATE`.execute(trx);
+    const request = await requestInScope(trx, deps, actor, id, 'prepare', true);
     if (request.status !== 'received' && request.status !== 'preparing') {
       throw new InvalidInputError([
         { field: 'status', message: 'This bundle has been sent for checking and cannot be changed' },
@@ -578,8 +590,7 @@ export async function addRedaction(
 ): Promise<string> {
   requirePermission(actor, 'prepare');
   return deps.db.transaction().execute(async (trx) => {
-    const request = await requestInScope(trx, deps, actor, id, 'prepare');
-    await sql`SELECT 1 FROM records_requests WHERE id = ${request.id} FOR UPDATE`.execute(trx);
+    const request = await requestInScope(trx, deps, actor, id, 'prepare', true);
     if (request.status !== 'preparing') {
       throw new InvalidInputError([
         { field: 'status', message: 'Redactions can only be changed while the bundle is being prepared' },
@@ -642,8 +653,7 @@ export async function removeRedaction(
 ): Promise<void> {
   requirePermission(actor, 'prepare');
   await deps.db.transaction().execute(async (trx) => {
-    const request = await requestInScope(trx, deps, actor, id, 'prepare');
-    await sql`SELECT 1 FROM records_requests WHERE id = ${request.id} FOR UPDATE`.execute(trx);
+    const request = await requestInScope(trx, deps, actor, id, 'prepare', true);
     if (request.status !== 'preparing') {
       throw new InvalidInputError([
         { field: 'status', message: 'Redactions can only be changed while the bundle is being prepared' },
@@ -669,8 +679,7 @@ export async function submitBundle(
 ): Promise<void> {
   requirePermission(actor, 'prepare');
   await deps.db.transaction().execute(async (trx) => {
-    const request = await requestInScope(trx, deps, actor, id, 'prepare');
-    await sql`SELECT 1 FROM records_requests WHERE id = ${request.id} FOR UPDATE`.execute(trx);
+    const request = await requestInScope(trx, deps, actor, id, 'prepare', true);
     if (request.status !== 'preparing') {
       throw new InvalidInputError([
         { field: 'status', message: 'Put the bundle together before sending it for checking' },
@@ -725,8 +734,7 @@ export async function returnBundle(
 ): Promise<void> {
   requirePermission(actor, 'approve');
   await deps.db.transaction().execute(async (trx) => {
-    const request = await requestInScope(trx, deps, actor, id, 'approve');
-    await sql`SELECT 1 FROM records_requests WHERE id = ${request.id} FOR UPDATE`.execute(trx);
+    const request = await requestInScope(trx, deps, actor, id, 'approve', true);
     await approverCheck(trx, actor, request);
     if (!input.note.trim())
       throw new InvalidInputError([{ field: 'note', message: 'Enter what needs to change' }]);
@@ -756,8 +764,7 @@ export async function approveBundle(
 ): Promise<void> {
   requirePermission(actor, 'approve');
   await deps.db.transaction().execute(async (trx) => {
-    const request = await requestInScope(trx, deps, actor, id, 'approve');
-    await sql`SELECT 1 FROM records_requests WHERE id = ${request.id} FOR UPDATE`.execute(trx);
+    const request = await requestInScope(trx, deps, actor, id, 'approve', true);
     await approverCheck(trx, actor, request);
     const now = deps.clock.now();
     const { html, text } = await render(trx, request, londonDate(now));
