@@ -35,6 +35,7 @@ import pg from 'pg';
 import type { Database } from '../src/db/database.ts';
 import { chartPng, chartSvg } from '../src/modules/insight/charts.ts';
 import { addDays, addMonths, defaultFilters } from '../src/modules/insight/filters.ts';
+import { refreshInsightSnapshots, type InsightSource } from '../src/modules/insight/snapshot.ts';
 import { suppressFigure } from '../src/modules/insight/suppress.ts';
 import type { Figure, InsightFilters, InsightView } from '../src/modules/insight/types.ts';
 import { INSIGHT_VIEWS } from '../src/modules/insight/views.ts';
@@ -82,6 +83,7 @@ async function runView(
   auth: BenchAuthority,
   view: InsightView,
   period: Period,
+  source: InsightSource,
   png = true,
 ): Promise<Sample> {
   const t0 = now();
@@ -90,6 +92,7 @@ async function runView(
     organisationId: auth.organisationId,
     filters: period.filters,
     today: auth.referenceDate,
+    source,
   });
   const t1 = now();
   const suppressed = figures.map(suppressFigure);
@@ -161,7 +164,13 @@ async function explainView(auth: BenchAuthority, view: InsightView, period: Peri
   }
 }
 
-type Result = { view: InsightView; period: Period; first: Sample; samples: Sample[] };
+type Result = { view: InsightView; period: Period; source: Source; first: Sample; samples: Sample[] };
+type Source = 'live' | 'snapshot';
+const SOURCES: readonly Source[] = ['live', 'snapshot'];
+let snapshotSet: InsightSource = 'live';
+const sourceOf = (source: Source): InsightSource => (source === 'live' ? 'live' : snapshotSet);
+const digestOf = (figures: readonly Figure[]) =>
+  createHash('sha256').update(JSON.stringify(figures)).digest('hex');
 
 const med = (samples: readonly Sample[], pick: (s: Sample) => number) => median(samples.map(pick));
 
@@ -184,24 +193,51 @@ async function main(): Promise<void> {
         await explainView(auth, view, periods[0] ?? { key: '12m', label: '', filters: twelve });
       return;
     }
+    // The snapshots (ADR 11): both sets filled, one after the other, as the server refreshes them
+    // (timed per snapshot); the views then read the second.
+    const refreshes: { label: string; ms: number; timings: Readonly<Record<string, number>> }[] = [];
+    for (const label of ['first', 'second']) {
+      const refreshed = await refreshInsightSnapshots(db, { trigger: 'command' });
+      if (refreshed.status !== 'refreshed')
+        throw new Error('another refresh of the insight snapshots is running');
+      refreshes.push({
+        label: `${label} (into ${refreshed.set})`,
+        ms: refreshed.milliseconds,
+        timings: refreshed.timings,
+      });
+      log(`refresh ${label} (${refreshed.set}): ${fmtMs(refreshed.milliseconds)} ms`);
+      snapshotSet = refreshed.set;
+    }
     const results = new Map<string, Result>();
     const baselines: number[] = [];
     const firstBaseline = await baseline(db, auth.organisationId);
     log(`baseline (first): ${fmtMs(firstBaseline)} ms`);
     // Warm-up: every view once in each period (kept as the first, cold, run).
+    const different: string[] = [];
+    for (const period of periods)
+      for (const view of views)
+        for (const source of SOURCES) {
+          const first = await runView(db, auth, view, period, sourceOf(source), !figuresOnly);
+          results.set(`${view.slug}/${period.key}/${source}`, { view, period, source, first, samples: [] });
+          log(
+            `warm-up ${view.slug} (${period.label}, ${source}): figures ${fmtMs(first.figures)} ms, svg ${fmtMs(first.svg)} ms`,
+          );
+        }
+    // The snapshot must give exactly the figures the plain views give.
     for (const period of periods)
       for (const view of views) {
-        const first = await runView(db, auth, view, period, !figuresOnly);
-        results.set(`${view.slug}/${period.key}`, { view, period, first, samples: [] });
-        log(
-          `warm-up ${view.slug} (${period.label}): figures ${fmtMs(first.figures)} ms, svg ${fmtMs(first.svg)} ms`,
-        );
+        const live = results.get(`${view.slug}/${period.key}/live`);
+        const snap = results.get(`${view.slug}/${period.key}/snapshot`);
+        if (live && snap && digestOf(live.first.result) !== digestOf(snap.first.result))
+          different.push(`${view.slug} (${period.label})`);
       }
+    if (different.length > 0) log(`SNAPSHOT FIGURES DIFFER from the plain views: ${different.join(', ')}`);
     if (figuresFile !== '') {
       const all: Record<string, Figure[]> = {};
       for (const [key, r] of results) {
+        if (r.source !== 'live') continue;
         all[key] = r.first.result;
-        const digest = createHash('sha256').update(JSON.stringify(r.first.result)).digest('hex');
+        const digest = digestOf(r.first.result);
         log(`figures ${key}: sha256 ${digest.slice(0, 16)}`);
       }
       writeFileSync(figuresFile, `${JSON.stringify(all, null, 1)}\n`);
@@ -212,10 +248,11 @@ async function main(): Promise<void> {
       const order = views.map((_, i) => views[(i + round) % views.length]).filter((v) => v !== undefined);
       baselines.push(await baseline(db, auth.organisationId));
       for (const period of periods)
-        for (const view of order) {
-          const sample = await runView(db, auth, view, period);
-          results.get(`${view.slug}/${period.key}`)?.samples.push(sample);
-        }
+        for (const view of order)
+          for (const source of round % 2 === 0 ? SOURCES : [...SOURCES].reverse()) {
+            const sample = await runView(db, auth, view, period, sourceOf(source));
+            results.get(`${view.slug}/${period.key}/${source}`)?.samples.push(sample);
+          }
       baselines.push(await baseline(db, auth.organisationId));
       log(`round ${String(round + 1)} of ${String(rounds)} done (load ${loadAverage(os.loadavg())})`);
     }
@@ -229,17 +266,21 @@ async function main(): Promise<void> {
         '',
         `**${period.label[0]?.toUpperCase() ?? ''}${period.label.slice(1)}** (${period.filters.from} to ${period.filters.to}, no other filter):`,
         '',
-        '| View | Figures | Rows | Queries: median ms | × baseline | first run ms | Suppression ms | SVG charts ms | Page total ms | × baseline | Under 1 s | PNG, every chart ms |',
-        '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | :-: | --: |',
+        '| View | Figures | Rows | Plain views: queries ms | page total ms | × baseline | Snapshot: queries ms | first run ms | page total ms | × baseline | Plain ÷ snapshot | Under 1 s (snapshot) | Same figures | PNG, every chart ms |',
+        '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | :-: | :-: | --: |',
       );
       for (const view of views) {
-        const r = results.get(`${view.slug}/${period.key}`);
-        if (!r) continue;
+        const live = results.get(`${view.slug}/${period.key}/live`);
+        const r = results.get(`${view.slug}/${period.key}/snapshot`);
+        if (!r || !live) continue;
+        const liveFigures = med(live.samples, (s) => s.figures);
+        const liveTotal = med(live.samples, (s) => s.figures + s.suppress + s.svg);
         const figures = med(r.samples, (s) => s.figures);
         const total = med(r.samples, (s) => s.figures + s.suppress + s.svg);
         if (total >= TARGET_MS) slow.push(r);
+        const same = digestOf(live.first.result) === digestOf(r.first.result);
         lines.push(
-          `| ${view.title} (\`${view.slug}\`) | ${String(r.first.figureCount)} | ${fmtInt(r.first.rowCount)} | ${fmtMs(figures)} | ${fmtRatio(figures / base)} | ${fmtMs(r.first.figures)} | ${fmtMs(med(r.samples, (s) => s.suppress))} | ${fmtMs(med(r.samples, (s) => s.svg))} | ${fmtMs(total)} | ${fmtRatio(total / base)} | ${total < TARGET_MS ? 'yes' : '**no**'} | ${fmtMs(med(r.samples, (s) => s.png))} |`,
+          `| ${view.title} (\`${view.slug}\`) | ${String(r.first.figureCount)} | ${fmtInt(r.first.rowCount)} | ${fmtMs(liveFigures)} | ${fmtMs(liveTotal)} | ${fmtRatio(liveTotal / base)} | ${fmtMs(figures)} | ${fmtMs(r.first.figures)} | ${fmtMs(total)} | ${fmtRatio(total / base)} | ${fmtRatio(liveTotal / total)} | ${total < TARGET_MS ? 'yes' : '**no**'} | ${same ? 'yes' : '**no**'} | ${fmtMs(med(r.samples, (s) => s.png))} |`,
         );
       }
     }
@@ -257,11 +298,31 @@ async function main(): Promise<void> {
         '"Queries" is `figures(ctx)` (every query of the view and its own arithmetic, through the real connection: a pool of 10 with prepared statements); ' +
         '"page total" adds what the framework does for the page: suppression and every chart drawn as SVG. PNG (each chart as a download) is apart. ' +
         "Today is the generated history's last day, so the default filters (the last 12 months) are full of data. Medians; target: each view's page total under 1 s.",
+      '',
+      'Refreshing the snapshots (`refreshInsightSnapshots`, what the server does every HEARTH_INSIGHT_REFRESH_MINUTES and `npx hearth insight refresh` does), each snapshot then `ANALYZE`, ms:',
+      '',
+      `| Refresh | Total | ${Object.keys(refreshes[0]?.timings ?? {})
+        .map((v) => `\`${v.replace(/^insight_/, '')}\``)
+        .join(' | ')} |`,
+      `| --- | --: | ${Object.keys(refreshes[0]?.timings ?? {})
+        .map(() => '--:')
+        .join(' | ')} |`,
+      ...refreshes.map(
+        (r) =>
+          `| ${r.label} | ${fmtMs(r.ms)} | ${Object.values(r.timings)
+            .map((ms) => fmtMs(ms))
+            .join(' | ')} |`,
+      ),
+      '',
+      'Each view measured both ways in the same rounds: from the plain SQL views (the measures as defined, worked out on each request) and from the snapshots. "Same figures": the snapshot gave exactly the figures of the plain views (compared as JSON).',
       ...lines,
       '',
       slow.length === 0
-        ? 'Every view met the 1 s target in both periods.'
-        : `Missed the 1 s target: ${slow.map((r) => `${r.view.slug} (${r.period.label})`).join(', ')}.`,
+        ? 'Every view met the 1 s target in both periods (from the snapshot).'
+        : `Missed the 1 s target (from the snapshot): ${slow.map((r) => `${r.view.slug} (${r.period.label})`).join(', ')}.`,
+      ...(different.length > 0
+        ? ['', `**The snapshot's figures differed from the plain views' for: ${different.join(', ')}.**`]
+        : []),
       END,
     ].join('\n');
     console.log(`\n${section}\n`);

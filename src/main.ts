@@ -1,3 +1,4 @@
+import { failInterruptedRefreshes, scheduleInsightRefresh } from './modules/insight/snapshot.ts';
 import { failInterruptedRuns } from './modules/returns/runs.service.ts';
 import {
   DEMO_ACCOUNTS,
@@ -64,9 +65,12 @@ async function main(): Promise<void> {
   }
   // Returns that were being made when the server last stopped will never finish: say so.
   await failInterruptedRuns(deps);
+  await failInterruptedRefreshes(deps.db);
   const app = await buildApp({ deps, handle });
+  let stopInsightRefresh = () => {};
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    stopInsightRefresh();
     await app.close();
     await handle.close();
     process.exit(0);
@@ -74,6 +78,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  // Insight's snapshots (ADR 11): worked out again every HEARTH_INSIGHT_REFRESH_MINUTES, and soon
+  // after start when the last is older than that.
+  if (config.insightRefreshMinutes > 0) {
+    const stop = scheduleInsightRefresh(deps.db, {
+      minutes: config.insightRefreshMinutes,
+      log: (event) => {
+        app.log.info(event, 'insight figures refreshed');
+      },
+    });
+    stopInsightRefresh = stop;
+  }
   const where =
     config.database.kind === 'pglite'
       ? `embedded PGlite database in ${config.database.dataDir}`

@@ -26,6 +26,7 @@ import { bootstrap } from '../platform/bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { InvalidInputError } from '../platform/errors.ts';
 
+import { INSIGHT_HELP, insightCommand } from '../modules/insight/insight.cli.ts';
 const HELP = `Usage: npx hearth <command> [options]
 
 Commands:
@@ -47,6 +48,7 @@ ${RETURNS_PRODUCE_HELP}
 ${VALIDATE_HELP}
 ${IMPORT_HELP}
 ${DIRECTORY_HELP}
+${INSIGHT_HELP}
 
 Settings come from the environment (DATABASE_URL, HEARTH_DATA_DIR, ...), as for the server.`;
 
@@ -247,6 +249,8 @@ async function run(argv: string[]): Promise<number> {
       return importCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     case 'returns':
       return returnsProduceCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
+    case 'insight':
+      return withDeps(config, ({ deps }) => insightCommand(deps.db, rest));
     case 'directory':
       return directoryCommand(rest, (work) => withDeps(config, ({ handle }) => work(handle)));
     default:

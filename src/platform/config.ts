@@ -96,6 +96,8 @@ const schema = z.object({
     .regex(/^openid( [A-Za-z0-9_:.-]+)*$/, 'must start with openid, space-separated')
     .default('openid email'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How often the server works the insight figures out again (ADR 11); 0 = never (use the command). */
+  HEARTH_INSIGHT_REFRESH_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
 type RawEnv = Record<string, string | undefined>;
@@ -279,6 +281,8 @@ export type Config = {
   readonly demoData: boolean;
   readonly oidc: Oidc | undefined;
   readonly logLevel: string;
+  /** Minutes between refreshes of the insight snapshots in the server; 0 = never. */
+  readonly insightRefreshMinutes: number;
   /** Re-read templates on every request (npm run dev only: it is several times slower). */
   readonly reloadTemplates: boolean;
   /** Load neighbourhoods and postcodes for these authorities only (tests, benchmarks); all of England when unset. */
@@ -350,6 +354,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
           }
         : undefined,
     logLevel: env.LOG_LEVEL,
+    insightRefreshMinutes: env.HEARTH_INSIGHT_REFRESH_MINUTES,
     reloadTemplates: env.HEARTH_RELOAD_TEMPLATES,
     referenceAuthorities: env.HEARTH_REFERENCE_AUTHORITIES?.split(','),
     publicUrl: env.HEARTH_PUBLIC_URL?.replace(/\/+$/, ''),

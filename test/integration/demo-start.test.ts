@@ -100,10 +100,12 @@ describe('the demo council on first start', () => {
     expect(organisations.filter((o) => o.kind === 'local_authority').map((o) => o.name)).toEqual([
       'Demo Borough Council',
     ]);
-    expect(organisations.filter((o) => o.kind !== 'local_authority').map((o) => o.name).sort()).toEqual([
-      'Demo Constabulary',
-      'Shephall Green Primary School',
-    ]);
+    expect(
+      organisations
+        .filter((o) => o.kind !== 'local_authority')
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(['Demo Constabulary', 'Shephall Green Primary School']);
     expect(await verifyAuditChain(deps.db)).toMatchObject({ ok: true });
   });
 
@@ -193,6 +195,25 @@ describe('the demo council on first start', () => {
     expect(team.team.name).toBe('North family help team');
     expect(team.tasks.length).toBeGreaterThan(tray.tasks.length);
     expect(team.byWorker.length).toBeGreaterThan(2);
+  });
+
+  it('engages some of its generated social workers through agencies, but none of the named demo accounts', async () => {
+    const staff = await sql<{ email: string; employment: string; social_worker: boolean }>`
+      SELECT u.email, u.employment, EXISTS (SELECT 1 FROM allocations a
+        WHERE a.worker_user_id = u.id AND a.practitioner_role = 'social_worker') AS social_worker
+      FROM users u WHERE u.organisation_id = ${organisationId}`.execute(deps.db);
+    const socialWorkers = staff.rows.filter((u) => u.social_worker);
+    const agency = staff.rows.filter((u) => u.employment === 'agency');
+    // About one in six (DfE children's social work workforce, September 2024: 16.2%), all social workers.
+    expect(agency.length).toBeGreaterThan(0);
+    expect(agency.every((u) => u.social_worker)).toBe(true);
+    expect(Math.abs((100 * agency.length) / socialWorkers.length - 16.2)).toBeLessThanOrEqual(
+      100 / socialWorkers.length,
+    );
+    const named = new Set<string>(DEMO_ACCOUNTS.map((a) => a.email));
+    const namedRows = staff.rows.filter((u) => named.has(u.email));
+    expect(namedRows.length).toBeGreaterThan(0);
+    expect(namedRows.filter((u) => u.employment !== 'permanent')).toEqual([]);
   });
 
   it('lets the service manager see the North locality and the senior leader the whole council', async () => {

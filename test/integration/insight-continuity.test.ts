@@ -1,12 +1,17 @@
 /**
  * Insight view 5, continuity: every measure on a hand-built council with known answers (workers per
  * child, hand-offs between teams, changes of lead worker by reason, agency and permanent workers),
- * including allocations that end or start either side of midnight in England at the period's ends.
+ * including allocations that end or start either side of midnight in England at the period's ends;
+ * and, on a generated authority (whose generator engages some social workers through agencies), the
+ * agency figures against a direct count of allocations and staff.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTINUITY } from '../../src/modules/insight/views/continuity.ts';
 import type { Figure, InsightFilters, Row } from '../../src/modules/insight/types.ts';
+import { generateAuthority } from '../../src/modules/synthetic/authority.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
+import { loadTestGeography } from '../support/geography.ts';
 import { makeWorld, testDeps } from '../support/world.ts';
 
 const PERIOD = { from: '2024-04-01', to: '2025-03-31' } as const;
@@ -247,5 +252,86 @@ describe('continuity', () => {
       '4 or more workers': [0],
       Total: [6],
     });
+  });
+});
+
+describe('continuity on a generated authority', () => {
+  /** Rutland at a third of its size: about 2,500 children with ten years of help, in seconds. */
+  const RUTLAND = 'E06000017';
+  const YEAR = { from: '2025-04-01', to: '2026-03-31' } as const;
+  let generated: TestDb;
+  let council: string;
+
+  beforeAll(async () => {
+    generated = await openTestDb();
+    await loadTestGeography(generated, [RUTLAND]);
+    const summary = await generateAuthority(generated.db, {
+      authority: RUTLAND,
+      scale: 0.3,
+      seed: 'continuity',
+      pglite: generated.pglite,
+    });
+    council = summary.organisationId;
+  }, 300_000);
+  afterAll(async () => generated.close());
+
+  it('counts the agency workers the generator engaged, as allocations joined to staff find them', async () => {
+    const all = await CONTINUITY.figures({
+      db: generated.db,
+      organisationId: council,
+      filters: YEAR,
+      today: YEAR.to,
+    });
+    // Directly: the council's children with an allocation in the year (from midnight in England on
+    // its first day to midnight after its last), and the employment of each allocation's worker.
+    const direct = await sql<{ agency: number; permanent: number; none: number; total: number }>`
+      WITH per_child AS (
+        SELECT a.person_id, bool_or(u.employment = 'agency') AS agency, count(u.id) AS named
+        FROM allocations a
+        JOIN people p ON p.id = a.person_id AND p.organisation_id = ${council} AND p.is_child AND p.merged_into IS NULL
+        LEFT JOIN users u ON u.id = a.worker_user_id
+        WHERE a.started_at < timestamptz '2026-04-01 00:00 Europe/London'
+          AND (a.ended_at IS NULL OR a.ended_at >= timestamptz '2025-04-01 00:00 Europe/London')
+        GROUP BY a.person_id)
+      SELECT count(*) FILTER (WHERE agency)::int AS agency,
+        count(*) FILTER (WHERE named > 0 AND NOT agency)::int AS permanent,
+        count(*) FILTER (WHERE named = 0)::int AS none, count(*)::int AS total
+      FROM per_child`.execute(generated.db);
+    const d = direct.rows[0];
+    expect(d?.agency).toBeGreaterThan(0);
+    expect(table(byId(all, 'agency-workers-in-period'), 'workers', ['children'])).toEqual({
+      'At least one agency worker': [d?.agency],
+      'Permanent workers only': [d?.permanent],
+      'No named worker': [d?.none],
+      Total: [d?.total],
+    });
+
+    // Lead workers at the end of the year, by team: each child's latest lead allocation still open.
+    const leads = await sql<{ team: string; permanent: number; agency: number; none: number }>`
+      WITH open_lead AS (
+        SELECT DISTINCT ON (a.person_id) a.person_id, a.team_id, a.worker_user_id
+        FROM allocations a
+        JOIN people p ON p.id = a.person_id AND p.organisation_id = ${council} AND p.is_child AND p.merged_into IS NULL
+        WHERE a.is_lead AND a.started_at < timestamptz '2026-04-01 00:00 Europe/London'
+          AND (a.ended_at IS NULL OR a.ended_at >= timestamptz '2026-04-01 00:00 Europe/London')
+        ORDER BY a.person_id, a.started_at DESC, a.id DESC)
+      SELECT t.name AS team,
+        count(*) FILTER (WHERE u.employment = 'permanent')::int AS permanent,
+        count(*) FILTER (WHERE u.employment = 'agency')::int AS agency,
+        count(*) FILTER (WHERE u.id IS NULL)::int AS none
+      FROM open_lead o JOIN teams t ON t.id = o.team_id LEFT JOIN users u ON u.id = o.worker_user_id
+      GROUP BY t.name ORDER BY t.name`.execute(generated.db);
+    const expected: Record<string, (number | null)[]> = {};
+    for (const row of leads.rows) expected[row.team] = [row.permanent, row.agency, row.none];
+    const sum = (key: 'permanent' | 'agency' | 'none') => leads.rows.reduce((n, row) => n + row[key], 0);
+    expected['Total'] = [sum('permanent'), sum('agency'), sum('none')];
+    expect(sum('agency')).toBeGreaterThan(0);
+    const figure = byId(all, 'lead-worker-employment-by-team');
+    expect(table(figure, 'team', ['permanent', 'agency', 'none'])).toEqual(expected);
+    const total = figure.rows.find((r) => r['team'] === 'Total');
+    expect(total?.['agencyShare']).toBeCloseTo(
+      (100 * sum('agency')) / (sum('agency') + sum('permanent')),
+      10,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { applyFilters } from '../../src/modules/insight/filters.ts';
+import { snapshotState } from '../../src/modules/insight/snapshot.ts';
 import type { InsightContext, InsightView } from '../../src/modules/insight/types.ts';
 import type { Deps } from '../../src/platform/deps.ts';
 import { insightRoutes } from '../../src/web/staff/insight/routes.ts';
@@ -232,5 +233,40 @@ describe('insight pages', () => {
     expectGovukErrorPage(await browser.get('/test-insight/nothing-here'), 404);
     expectGovukErrorPage(await browser.get('/test-insight/children/nothing.csv'), 404);
     expectGovukErrorPage(await browser.get('/test-insight/children/by-sex.exe'), 404);
+  });
+
+  it('says when the figures were worked out; an analyst can have them worked out again (audited)', async () => {
+    const browser = await signedInAs(app, deps, analyst.id);
+    const before = await browser.get('/test-insight/children');
+    expect(before.body).toContain('These figures were worked out from the records just now.');
+    expect(before.body).toContain('<form method="post" action="/test-insight/refresh"');
+
+    // A practitioner cannot ask (not found, nothing started).
+    const other = await signedInAs(app, deps, practitioner.id);
+    const refused = await other.post('/test-insight/refresh', { back: 'children' }, { tokenFrom: '/' });
+    expect(refused.statusCode).toBe(404);
+    expect((await snapshotState(deps.db)).refreshing).toBe(false);
+
+    const asked = await browser.post(
+      '/test-insight/refresh',
+      { back: 'children' },
+      { tokenFrom: '/test-insight/children' },
+    );
+    expect(asked.statusCode).toBe(303);
+    expect(asked.headers.location).toBe('/test-insight/children');
+    // The refresh runs after the reply; wait for it to finish.
+    for (let i = 0; i < 600 && (await snapshotState(deps.db)).current === undefined; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const state = await snapshotState(deps.db);
+    expect(state.current?.set).toBe('snapshot_a');
+    const after = await browser.get('/test-insight/children');
+    expect(after.body).toMatch(
+      /These figures were worked out from the records on \d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d{2}[ap]m\./,
+    );
+    const audited = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM audit_log WHERE action = 'insight.refresh' AND actor_user_id = ${analyst.id}::uuid`.execute(
+      deps.db,
+    );
+    expect(audited.rows[0]?.n).toBe(1);
   });
 });

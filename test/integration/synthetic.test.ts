@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { nhsNumberIsValid, upnIsValid } from '../../src/modules/people/identifiers.ts';
 import { generateAuthority } from '../../src/modules/synthetic/authority.ts';
-import { formatReport, runCalibration } from '../../src/modules/synthetic/calibration.ts';
+import {
+  AGENCY_SHARE_TARGET,
+  formatReport,
+  runCalibration,
+} from '../../src/modules/synthetic/calibration.ts';
 import { calibrationCommand, seedCommand, type Io } from '../../src/modules/synthetic/synthetic.cli.ts';
 import { TABLES } from '../../src/modules/synthetic/writer.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
@@ -120,6 +124,38 @@ describe('a synthetic authority calibrated to the national figures', () => {
     const io = captureIo();
     expect(await calibrationCommand(['--la', AUTHORITY], opener(db), io)).toBe(0);
     expect(io.text()).toContain('0 failed');
+  });
+
+  it('engages about one social worker in six through an agency, as in England, and only social workers', async () => {
+    // Each member of staff, with the practitioner role of the allocations they held (one per team function).
+    const staff = await sql<{ role: string; held: string | null; employment: string; n: number }>`
+      SELECT ur.role_id AS role,
+        (SELECT min(a.practitioner_role) FROM allocations a WHERE a.worker_user_id = u.id) AS held,
+        u.employment, count(*)::int AS n
+      FROM users u JOIN user_roles ur ON ur.user_id = u.id
+      JOIN organisations o ON o.id = u.organisation_id AND o.la_code = ${AUTHORITY}
+      GROUP BY 1, 2, 3`.execute(db.db);
+    const count = (test: (row: (typeof staff.rows)[number]) => boolean) =>
+      staff.rows.reduce((total, row) => (test(row) ? total + row.n : total), 0);
+    const socialWorkers = count((r) => r.role === 'practitioner' && r.held === 'social_worker');
+    const agency = count(
+      (r) => r.role === 'practitioner' && r.held === 'social_worker' && r.employment === 'agency',
+    );
+    // Managers, front door and family help workers and personal advisers stay permanent.
+    expect(count((r) => r.employment === 'agency')).toBe(agency);
+    expect(count((r) => r.held === 'family_help_worker')).toBeGreaterThan(0);
+    expect(socialWorkers).toBeGreaterThanOrEqual(20);
+    // DfE children's social work workforce, September 2024: 16.2% of child and family social workers.
+    // The generator marks a whole number of them, so the share is the target give or take one worker.
+    const share = (100 * agency) / socialWorkers;
+    expect(Math.abs(share - AGENCY_SHARE_TARGET)).toBeLessThanOrEqual(100 / socialWorkers);
+    expect(agency).toBeGreaterThan(0);
+
+    // The calibration report counts the same and passes it.
+    const report = await runCalibration(db.db, { laCode: AUTHORITY });
+    const check = report.checks.find((c) => c.number === 30);
+    expect(check).toMatchObject({ result: 'PASS', target: AGENCY_SHARE_TARGET });
+    expect(check?.value).toBeCloseTo(share, 10);
   });
 
   it('builds households on the real geography with valid, reserved identifiers and one open episode per child', async () => {

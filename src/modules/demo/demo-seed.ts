@@ -733,6 +733,9 @@ export async function seedDemo(
         password_hash: passwordHash,
         totp_secret: deps.secrets.seal(account.totp),
         totp_enrolled_at: deps.clock.now(),
+        // The named demo accounts are the council's own staff, even when the generated worker they
+        // take over was marked as agency staff.
+        employment: 'permanent' as const,
       };
       if (adopt) {
         await trx.updateTable('users').set(sign).where('id', '=', adopt).execute();

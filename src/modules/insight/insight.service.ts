@@ -14,6 +14,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { InvalidInputError, NotFoundError, type FieldError } from '../../platform/errors.ts';
 import { chartPng, chartSvg, formatValue } from './charts.ts';
 import { describeFilters, filtersQuery, parseFilters, type FilterValues } from './filters.ts';
+import { refreshInsightSnapshots, snapshotState, type InsightSource } from './snapshot.ts';
 import { SUPPRESSION_TEXT, suppressFigure, suppressionNotes, type SuppressedFigure } from './suppress.ts';
 import type { Column, InsightFilters, InsightView } from './types.ts';
 import { INSIGHT_VIEWS } from './views.ts';
@@ -73,7 +74,26 @@ export type ViewPageModel = {
   readonly figures: readonly FigureModel[];
   readonly teams: readonly Choice[];
   readonly localities: readonly Choice[];
+  /** Where the figures came from: the last refresh's snapshot (when it was taken) or the records now. */
+  readonly figuresAsAt: FiguresAsAt;
 };
+
+/** When the figures were worked out (ADR 11), for the page to say. */
+export type FiguresAsAt = {
+  readonly source: InsightSource;
+  /** The snapshot's time (only for `snapshot`). */
+  readonly takenAt: Date | undefined;
+  /** A refresh is running now: the figures will change when it finishes. */
+  readonly refreshing: boolean;
+};
+
+/** The snapshot when a refresh has finished, the plain views before any has. */
+async function figuresSource(deps: Deps): Promise<FiguresAsAt> {
+  const state = await snapshotState(deps.db);
+  return state.current === undefined
+    ? { source: 'live', takenAt: undefined, refreshing: state.refreshing }
+    : { source: state.current.set, takenAt: state.current.takenAt, refreshing: state.refreshing };
+}
 
 const isNumeric = (column: Column) => column.kind !== 'text';
 
@@ -109,12 +129,14 @@ async function runFigures(
   actor: Actor,
   view: InsightView,
   filters: InsightFilters,
+  source: InsightSource,
 ): Promise<SuppressedFigure[]> {
   const figures = await view.figures({
     db: deps.db,
     organisationId: actor.organisationId,
     filters,
     today: londonDate(deps.clock.now()),
+    source,
   });
   return figures.map(suppressFigure);
 }
@@ -132,8 +154,9 @@ export async function viewPage(
   const base = options.base ?? '/insight';
   const today = londonDate(deps.clock.now());
   const parsed = parseFilters(query, { today, honoured: view.filters });
-  const lists = await names(deps, actor.organisationId);
+  const [lists, figuresAsAt] = await Promise.all([names(deps, actor.organisationId), figuresSource(deps)]);
   const common = {
+    figuresAsAt,
     view: { slug: view.slug, title: view.title, question: view.question, doc: view.doc },
     honoured: new Set(view.filters),
     values: parsed.values,
@@ -142,7 +165,7 @@ export async function viewPage(
   if (!parsed.ok) return { ...common, errors: parsed.errors, described: [], figures: [] };
 
   const filters = parsed.filters;
-  const figures = await runFigures(deps, actor, view, filters);
+  const figures = await runFigures(deps, actor, view, filters, figuresAsAt.source);
   const query_ = filtersQuery(filters);
   const models: FigureModel[] = [];
   for (const figure of figures) {
@@ -196,7 +219,8 @@ async function downloadFigure(
   const view = findView(views, slug);
   const parsed = parseFilters(query, { today: londonDate(deps.clock.now()), honoured: view.filters });
   if (!parsed.ok) throw new InvalidInputError(parsed.errors);
-  const figures = await runFigures(deps, actor, view, parsed.filters);
+  const { source } = await figuresSource(deps);
+  const figures = await runFigures(deps, actor, view, parsed.filters, source);
   const figure = figures.find((f) => f.id === figureId);
   if (!figure) throw new NotFoundError();
   return { view, figure, filters: parsed.filters };
@@ -268,4 +292,31 @@ export async function figurePng(
   if (!bytes) throw new NotFoundError();
   await auditDownload(deps, actor, download, 'png', options.requestId);
   return { name: fileName(download, 'png'), bytes };
+}
+
+/**
+ * Asks for the figures to be worked out again now (an analyst's button): the refresh runs after the
+ * reply, and the pages say so meanwhile. Audited. `busy` when one is already running.
+ */
+export async function requestRefresh(
+  deps: Deps,
+  actor: Actor,
+  options: { readonly requestId?: string; readonly onDone?: (outcome: string) => void } = {},
+): Promise<'started' | 'busy'> {
+  allowed(actor);
+  const state = await snapshotState(deps.db);
+  if (state.refreshing) return 'busy';
+  await recordAudit(deps.db, {
+    actorUserId: actor.userId,
+    action: 'insight.refresh',
+    entityType: 'insight_snapshot',
+    entityId: 'all',
+    detail: {},
+    requestId: options.requestId ?? null,
+  });
+  void refreshInsightSnapshots(deps.db, { trigger: 'analyst' }).then(
+    (result) => options.onDone?.(result.status),
+    () => options.onDone?.('failed'),
+  );
+  return 'started';
 }

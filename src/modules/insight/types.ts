@@ -10,6 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import type { InsightSource } from './snapshot.ts';
 
 /** Filters every view accepts (from the page's GET form; never personal data). */
 export type InsightFilters = {
@@ -102,6 +103,8 @@ export type InsightContext = {
   readonly filters: InsightFilters;
   /** Today, ISO (for "open now" and the last 12 months). */
   readonly today: string;
+  /** Read the plain views (the default) or the last refresh's snapshots (ADR 11). */
+  readonly source?: InsightSource | undefined;
 };
 
 export type InsightView = {

@@ -554,6 +554,34 @@ const TEAM_LABEL: Record<TeamFunction, string> = {
   leaving_care: 'leaving care team',
 };
 
+/**
+ * The teams whose practitioners are case-holding social workers (children are allocated to them as
+ * social workers): the ones some of whom are agency staff. Front door workers hold no children here;
+ * family help workers and leaving care personal advisers are not social workers.
+ */
+const AGENCY_TEAMS: ReadonlySet<TeamFunction> = new Set(['assessment', 'cin_cp', 'children_in_care']);
+
+/**
+ * Marks `share` of the case-holding social workers as agency staff: a whole number of them (rounded
+ * up or down at random, so that many authorities together keep the share), chosen at random from
+ * every team alike. The generator has no notion of some teams losing staff faster than others, so
+ * no team is favoured. Draws only from its own stream, so the other staff rows are unchanged.
+ */
+function markAgencyWorkers(r: Rng, socialWorkers: readonly Row[], share: number): void {
+  const pool = [...socialWorkers];
+  const wanted = Math.min(pool.length, stochasticRound(r, share * pool.length));
+  // The first `wanted` places of a partial Fisher-Yates shuffle.
+  for (let i = 0; i < wanted; i += 1) {
+    const j = i + r.int(pool.length - i);
+    const chosen = pool[j];
+    const displaced = pool[i];
+    if (!chosen || !displaced) break;
+    pool[j] = displaced;
+    pool[i] = chosen;
+    chosen['employment'] = 'agency';
+  }
+}
+
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
@@ -595,10 +623,12 @@ function buildStaff(
       display_name: `${given} ${family}`,
       created_at: created,
       updated_at: created,
+      employment: 'permanent',
     });
     rows.user_roles.push({ user_id: id, role_id: role });
     return id;
   };
+  const socialWorkers: Row[] = [];
   const localities = localityNames.map((name) => {
     const id = r.uuid();
     rows.localities.push({ id, organisation_id: organisationId, name });
@@ -625,6 +655,8 @@ function buildStaff(
       const size = Math.max(2, Math.round(workers / count));
       for (let w = 0; w < size; w += 1) {
         const worker = newUser('practitioner');
+        const row = rows.users.at(-1);
+        if (AGENCY_TEAMS.has(fn) && row) socialWorkers.push(row);
         rows.team_memberships.push({ user_id: worker, team_id: id });
         workerIds.push(worker);
       }
@@ -655,6 +687,7 @@ function buildStaff(
   for (const team of [...frontDoor, ...childrenInCare, ...leavingCare])
     rows.team_memberships.push({ user_id: headOfService, team_id: team.id });
   newUser('senior_leader');
+  markAgencyWorkers(rng(o.seed, o.laCode, 'staff', 'employment'), socialWorkers, P.agencyShare);
   return { staff: { localities, byLocality, frontDoor, childrenInCare, leavingCare }, rows };
 }
 
@@ -743,7 +776,7 @@ const STAFF_TABLES = ['localities', 'teams', 'users', 'user_roles', 'team_member
 const STAFF_COLUMNS: Record<(typeof STAFF_TABLES)[number], readonly string[]> = {
   localities: ['id', 'organisation_id', 'name'],
   teams: ['id', 'organisation_id', 'locality_id', 'name'],
-  users: ['id', 'organisation_id', 'email', 'display_name', 'created_at', 'updated_at'],
+  users: ['id', 'organisation_id', 'email', 'display_name', 'created_at', 'updated_at', 'employment'],
   user_roles: ['user_id', 'role_id'],
   team_memberships: ['user_id', 'team_id'],
 };

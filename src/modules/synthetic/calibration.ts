@@ -122,6 +122,36 @@ function shareCheck(
   };
 }
 
+/** Target of check 30: agency share of child and family social workers, England, September 2024. */
+export const AGENCY_SHARE_TARGET = 16.2;
+
+/**
+ * Check 30: the agency share of the social workers children were allocated to. The generator marks
+ * a whole number of them as agency (not each at random), so the tolerance is widened only for the
+ * rounding of that number (one worker either way), never for sampling noise.
+ */
+function agencyCheck(agency: number, workers: number): Check {
+  const value = pct(agency, workers);
+  const base = 3;
+  const rounding = workers > 0 ? 100 / workers : Infinity;
+  const tolerance = Math.max(base, rounding);
+  const pass = value !== null && Math.abs(value - AGENCY_SHARE_TARGET) <= tolerance;
+  return {
+    number: 30,
+    name: 'Agency staff: % of the social workers children were allocated to',
+    target: AGENCY_SHARE_TARGET,
+    value,
+    tolerance,
+    unit: '%',
+    relative: false,
+    result: workers < 10 ? 'N/A' : pass ? 'PASS' : 'FAIL',
+    note:
+      workers < 10
+        ? `only ${workers} social workers`
+        : `DfE workforce, September 2024${tolerance > base ? `; tolerance widened from ±${base} points for ${workers} social workers` : ''}`,
+  };
+}
+
 function notAssessed(number: number, name: string, target: number, unit: Check['unit'], note: string): Check {
   return { number, name, target, value: null, tolerance: 0, unit, relative: false, result: 'N/A', note };
 }
@@ -920,6 +950,19 @@ export async function runCalibration(
   checks.push(
     notAssessed(29, 'Weekly placement costs', 2100, '', 'the placement record holds no weekly cost'),
   );
+
+  // 30: agency social workers (not in calibration reference section 5): DfE children's social work
+  // workforce, 30 September 2024, agency rate 16.2% of child and family social workers (FTE); see
+  // practice.md section 6 and P.agencyShare. Counted over the workers children were allocated to as
+  // social workers. The generator marks a whole number of them, so the only noise is the rounding.
+  const workforce = (
+    await sql<{ workers: number; agency: number }>`
+    SELECT count(*)::int AS workers, count(*) FILTER (WHERE u.employment = 'agency')::int AS agency
+    FROM users u
+    WHERE u.organisation_id IN ${orgs} AND EXISTS (SELECT 1 FROM allocations a
+      WHERE a.worker_user_id = u.id AND a.practitioner_role = 'social_worker')`.execute(db)
+  ).rows[0] ?? { workers: 0, agency: 0 };
+  checks.push(agencyCheck(workforce.agency, workforce.workers));
 
   return {
     scope: scope.label,

@@ -71,6 +71,16 @@ export const P = {
   moveHazard: [2.0, 0.55, 0.1],
   /** Worker changes within a team: mean days between changes. */
   workerChangeDays: 330,
+  /**
+   * Agency staff among the case-holding social workers (the practitioners of the assessment, child
+   * in need and protection, and children in care teams; front door workers hold no children, and
+   * family help workers and leaving care personal advisers are not social workers: all stay
+   * permanent). DfE "Children's social work workforce", 30 September 2024: 6,521 agency child and
+   * family social workers (FTE), an agency rate of 16.2%, the first fall in seven years (2022: 17.6%;
+   * 2023: 17.9%). Source: calibration reference, practice.md section 6 (Workforce), [S49a].
+   * Checked by `hearth calibration` (check 30).
+   */
+  agencyShare: 0.162,
   /** Unaccompanied asylum-seeking children arriving, per child-year of the population. */
   uascRate: 0.00055,
 } as const;

@@ -87,7 +87,7 @@ export async function careEntries(ctx: InsightContext): Promise<CareEntry[]> {
       WHERE ce.organisation_id = ${ctx.organisationId}::uuid AND ${inPeriod(ctx.filters, 'ce.entered_on')}
     ),
     c AS MATERIALIZED (
-      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM ce`)}
+      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM ce`, { source: ctx.source })}
     ),
     entries AS MATERIALIZED (
       SELECT DISTINCT ON (ce.person_id) ce.person_id, ce.entered_on, c.date_of_birth

@@ -7,6 +7,7 @@
  * children, merged records left out (as migration 0013_insight_base.sql defines them).
  */
 import { sql, type RawBuilder } from 'kysely';
+import { isSnapshot, relation, type InsightSource } from '../snapshot.ts';
 import type { InsightFilters } from '../types.ts';
 
 const NEEDS_BASE_VIEW: readonly (keyof InsightFilters)[] = [
@@ -23,9 +24,13 @@ export function needsBaseView(filters: InsightFilters): boolean {
   return NEEDS_BASE_VIEW.some((key) => filters[key] !== undefined);
 }
 
-/** `SELECT … FROM …` giving person_id, organisation_id and date_of_birth (and more when filtered). */
-export function childrenSource(filters: InsightFilters): RawBuilder<unknown> {
-  if (needsBaseView(filters)) return sql`SELECT c.* FROM insight_children c`;
+/**
+ * `SELECT … FROM …` giving person_id, organisation_id and date_of_birth (and more when filtered). From
+ * a snapshot (ADR 11) the base view's rows are stored, so they are always read from it.
+ */
+export function childrenSource(filters: InsightFilters, source?: InsightSource): RawBuilder<unknown> {
+  if (isSnapshot(source) || needsBaseView(filters))
+    return sql`SELECT c.* FROM ${relation(source, 'insight_children')} c`;
   return sql`SELECT p.id AS person_id, p.organisation_id, p.date_of_birth FROM people p
     WHERE p.merged_into IS NULL AND p.is_child`;
 }
@@ -41,10 +46,10 @@ export function childrenSource(filters: InsightFilters): RawBuilder<unknown> {
 export function childrenAmong(
   filters: InsightFilters,
   personIds: RawBuilder<unknown>,
-  options: { readonly baseView?: boolean } = {},
+  options: { readonly baseView?: boolean; readonly source?: InsightSource | undefined } = {},
 ): RawBuilder<unknown> {
-  if (options.baseView === true || needsBaseView(filters))
-    return sql`SELECT c.* FROM insight_children c WHERE c.person_id IN (${personIds})`;
+  if (isSnapshot(options.source) || options.baseView === true || needsBaseView(filters))
+    return sql`SELECT c.* FROM ${relation(options.source, 'insight_children')} c WHERE c.person_id IN (${personIds})`;
   return sql`SELECT p.id AS person_id, p.organisation_id, p.date_of_birth FROM people p
     WHERE p.merged_into IS NULL AND p.is_child AND p.id IN (${personIds})`;
 }

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { CHANGE_REASONS } from '../../help/codes.ts';
 import { addDays, applyFilters, inPeriod } from '../filters.ts';
 import type { Figure, InsightContext, InsightView, Row } from '../types.ts';
+import { relation } from '../snapshot.ts';
 import { childrenAmong } from './children.ts';
 
 /** Bands of the number of different workers a child had: 0 = allocated to a team with no named worker. */
@@ -54,18 +55,18 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
     WITH al AS MATERIALIZED (
       SELECT a.allocation_id, a.person_id, a.team_id, a.worker_user_id, a.is_lead, a.employment,
         a.started_at, a.ended_at
-      FROM insight_allocations a
+      FROM ${relation(ctx.source, 'insight_allocations')} a
       WHERE a.started_at < (${nextDay}::date::timestamp AT TIME ZONE 'Europe/London')
         AND (a.ended_at IS NULL OR a.ended_at >= (${from}::date::timestamp AT TIME ZONE 'Europe/London'))
     ),
     ch AS MATERIALIZED (
       SELECT h.person_id, h.from_team_id, h.to_team_id, h.team_changed, h.worker_changed, h.change_reason,
         h.changed_at
-      FROM insight_lead_changes h
+      FROM ${relation(ctx.source, 'insight_lead_changes')} h
       WHERE ${periodChange}
     ),
     c AS MATERIALIZED (
-      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM al UNION SELECT person_id FROM ch`)}
+      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM al UNION SELECT person_id FROM ch`, { source: ctx.source })}
     ),
     alloc AS MATERIALIZED (
       SELECT a.person_id, a.worker_user_id, a.is_lead, a.employment

@@ -11,6 +11,7 @@
 import { sql } from 'kysely';
 import { applyFilters, inPeriod } from '../filters.ts';
 import type { Figure, InsightContext, InsightView } from '../types.ts';
+import { relation } from '../snapshot.ts';
 import { childrenSource } from './children.ts';
 
 export const STAGES: readonly { readonly key: string; readonly label: string }[] = [
@@ -50,24 +51,24 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
   const plans = applyFilters(ctx, { event: 'p.started_on', noPeriod: true });
   const result = await sql<Tally>`
     WITH e AS MATERIALIZED (
-      SELECT e.stage, e.person_id, e.event_on FROM insight_escalator_events e
+      SELECT e.stage, e.person_id, e.event_on FROM ${relation(ctx.source, 'insight_escalator_events')} e
       WHERE ${inPeriod(filters, 'e.event_on')}
     ), s AS MATERIALIZED (
-      SELECT s.person_id, s.started_on, s.result FROM insight_section47_results s
+      SELECT s.person_id, s.started_on, s.result FROM ${relation(ctx.source, 'insight_section47_results')} s
       WHERE ${inPeriod(filters, 's.started_on')}
     ), p AS MATERIALIZED (
-      SELECT p.person_id, p.started_on, p.plan_number FROM insight_cp_plans p
+      SELECT p.person_id, p.started_on, p.plan_number FROM ${relation(ctx.source, 'insight_cp_plans')} p
       WHERE ${inPeriod(filters, 'p.started_on')}
     ), c AS MATERIALIZED (
-      SELECT c.* FROM (${childrenSource(filters)}) c
+      SELECT c.* FROM (${childrenSource(filters, ctx.source)}) c
       WHERE c.organisation_id = ${ctx.organisationId}::uuid AND c.person_id IN (SELECT person_id FROM e)
     ), fs AS MATERIALIZED (
       SELECT s.person_id, s.result, f.family_id
-      FROM s JOIN c ON c.person_id = s.person_id JOIN insight_child_family f ON f.person_id = s.person_id
+      FROM s JOIN c ON c.person_id = s.person_id JOIN ${relation(ctx.source, 'insight_child_family')} f ON f.person_id = s.person_id
       WHERE ${enquiries}
     ), fp AS MATERIALIZED (
       SELECT p.person_id, p.plan_number, f.family_id
-      FROM p JOIN c ON c.person_id = p.person_id JOIN insight_child_family f ON f.person_id = p.person_id
+      FROM p JOIN c ON c.person_id = p.person_id JOIN ${relation(ctx.source, 'insight_child_family')} f ON f.person_id = p.person_id
       WHERE ${plans}
     )
     SELECT 'stage' AS figure, e.stage AS k1, count(*)::int AS events,

@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { applyFilters, inPeriod } from '../filters.ts';
 import { decileGradient, rate, rateRatio, type Estimate } from '../stats.ts';
 import type { Column, EthnicGroup, Figure, InsightContext, InsightView, Row } from '../types.ts';
+import { isSnapshot, relation } from '../snapshot.ts';
 import { childrenAmong } from './children.ts';
 
 export const STAGES = [
@@ -72,7 +73,12 @@ export async function inequalityData(ctx: InsightContext): Promise<InequalityDat
   // One statement, so that the locality of each neighbourhood (which reads every child's latest home
   // and team: insight_neighbourhood_localities, through a function that keeps it off parallel
   // workers, see migration 0027) is worked out once for both the populations and the events. The events of the period
-  // come first, then the children they are about (see childrenAmong), not every child.
+  // come first, then the children they are about (see childrenAmong), not every child. From a snapshot
+  // (ADR 11) the localities are stored: read, not worked out.
+  const localitiesOf = isSnapshot(ctx.source)
+    ? sql`SELECT lsoa21_code, locality_id FROM ${relation(ctx.source, 'insight_neighbourhood_localities')}
+          WHERE organisation_id = ${organisationId}::uuid`
+    : sql`SELECT lsoa21_code, locality_id FROM insight_neighbourhood_localities_of(${organisationId}::uuid)`;
   const result = await sql<{
     part: 'population' | 'events';
     stage: Stage | null;
@@ -87,14 +93,14 @@ export async function inequalityData(ctx: InsightContext): Promise<InequalityDat
     other: number;
   }>`
     WITH loc AS MATERIALIZED (
-      SELECT lsoa21_code, locality_id FROM insight_neighbourhood_localities_of(${organisationId}::uuid)
+      ${localitiesOf}
     ),
     ev AS MATERIALIZED (
-      SELECT ev.person_id, ev.stage, ev.event_on, ev.lsoa21_code FROM insight_stage_events ev
+      SELECT ev.person_id, ev.stage, ev.event_on, ev.lsoa21_code FROM ${relation(ctx.source, 'insight_stage_events')} ev
       WHERE ev.organisation_id = ${organisationId}::uuid AND ${inPeriod(filters, 'ev.event_on')}
     ),
     c AS MATERIALIZED (
-      ${childrenAmong(childFilters.filters, sql`SELECT person_id FROM ev`, { baseView: true })}
+      ${childrenAmong(childFilters.filters, sql`SELECT person_id FROM ev`, { baseView: true, source: ctx.source })}
     ),
     firsts AS (
       SELECT DISTINCT ON (ev.person_id, ev.stage) ev.stage, ev.lsoa21_code, c.ethnic_group

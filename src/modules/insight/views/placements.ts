@@ -124,7 +124,7 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
         AND cp.started_on <= ${to}::date AND (cp.ended_on IS NULL OR cp.ended_on > ${from}::date)
     ),
     c AS MATERIALIZED (
-      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM pl UNION SELECT person_id FROM cps`)}
+      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM pl UNION SELECT person_id FROM cps`, { source: ctx.source })}
     ),
     f AS MATERIALIZED (
       SELECT x.*,

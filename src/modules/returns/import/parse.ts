@@ -5,6 +5,7 @@
  */
 import type { CinChild } from '../cin/model.ts';
 import type { Child903 } from '../ssda903/model.ts';
+import { normalisePostcode } from '../ssda903/postcodes.ts';
 import { CODES, Fields, type ImportProblem } from './model.ts';
 
 export type Where = { readonly file: string; readonly row: number | undefined };
@@ -270,6 +271,15 @@ const OC2_KINDS: readonly [string, string][] = [
   ['INTERVENTION_OFFERED', 'substance_intervention_offered'],
 ];
 
+/**
+ * A postcode as Hearth stores it (`wd64ae` → `WD6 4AE`, as the care record's forms and the postcode
+ * directory write it), so the insight views and the care record can find its grid reference and
+ * neighbourhood; a value not shaped like a postcode is kept as the file gives it.
+ */
+function postcode(value: string | undefined): string | undefined {
+  return normalisePostcode(value) ?? value;
+}
+
 /** SSDA903 SEX: 1 male, 2 female (Hearth's own files write M and F). */
 function sex903(f: Fields): 'M' | 'F' | 'U' | undefined {
   const v = f.raw('SEX');
@@ -339,8 +349,8 @@ export function child903Facts(
       endedOn,
       reasonEnded,
       placeChange: f.code('REASON_PLACE_CHANGE', CODES.placeChange),
-      homePostcode: f.raw('HOME_POST'),
-      placementPostcode: f.raw('PL_POST'),
+      homePostcode: postcode(f.raw('HOME_POST')),
+      placementPostcode: postcode(f.raw('PL_POST')),
       urn: f.raw('URN'),
     };
   });

@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { figureCsv, figurePng, listViews, viewPage } from '../../../modules/insight/insight.service.ts';
+import {
+  figureCsv,
+  figurePng,
+  listViews,
+  requestRefresh,
+  viewPage,
+} from '../../../modules/insight/insight.service.ts';
 import { SEX_LABELS, SEXES } from '../../../modules/insight/filters.ts';
 import type { ViewPageModel } from '../../../modules/insight/insight.service.ts';
 import {
@@ -51,6 +57,19 @@ export async function insightRoutes(
       selects: selectsFor(page),
       errors: page.errors ? formErrors(page.errors, FIELD_IDS) : undefined,
     });
+  });
+
+  // Work the figures out again now (ADR 11): the refresh runs after the reply; the page says so.
+  app.post<{ Body: { back?: unknown } }>(`${base}/refresh`, async (request, reply) => {
+    const back =
+      typeof request.body.back === 'string' && SLUG.test(request.body.back) ? request.body.back : '';
+    await requestRefresh(deps, actorOf(request), {
+      requestId: request.id,
+      onDone: (outcome) => {
+        request.log.info({ outcome }, 'insight figures refreshed');
+      },
+    });
+    return reply.redirect(back === '' ? base : `${base}/${back}`, 303);
   });
 
   app.get<{ Params: { slug: string; file: string } }>(`${base}/:slug/:file`, async (request, reply) => {
