@@ -20,7 +20,9 @@
  * Settings (environment): those of bench/authority-db.ts, and
  *   BENCH_ROUNDS    measured rounds after the warm-up   (default 5)
  *   BENCH_VIEWS     comma-separated view slugs to measure (default: all)
- *   BENCH_EXPLAIN   1 to explain each view's slow queries instead of timing (to stderr)
+ *   BENCH_EXPLAIN   1 to explain each view's slow queries instead of timing (to stderr);
+ *                   BENCH_SOURCE=snapshot explains them on the latest snapshot set, BENCH_PERIOD=3y
+ *                   over the last 3 years
  *   BENCH_WRITE     0 to print only, leaving BENCHMARKS.md alone
  *   BENCH_FIGURES   a file to write every view's figures to (JSON, from the warm-up run), and a
  *                   digest of each is logged: to check that a change to the SQL leaves the results alone
@@ -35,7 +37,11 @@ import pg from 'pg';
 import type { Database } from '../src/db/database.ts';
 import { chartPng, chartSvg } from '../src/modules/insight/charts.ts';
 import { addDays, addMonths, defaultFilters } from '../src/modules/insight/filters.ts';
-import { refreshInsightSnapshots, type InsightSource } from '../src/modules/insight/snapshot.ts';
+import {
+  refreshInsightSnapshots,
+  snapshotState,
+  type InsightSource,
+} from '../src/modules/insight/snapshot.ts';
 import { suppressFigure } from '../src/modules/insight/suppress.ts';
 import type { Figure, InsightFilters, InsightView } from '../src/modules/insight/types.ts';
 import { INSIGHT_VIEWS } from '../src/modules/insight/views.ts';
@@ -118,6 +124,9 @@ async function baseline(db: Kysely<Database>, organisationId: string): Promise<n
   return now() - t0;
 }
 
+/** BENCH_EXPLAIN: the plain views, or with BENCH_SOURCE=snapshot the latest finished snapshot set. */
+let explainSource: InsightSource = 'live';
+
 type Captured = { sql: string; parameters: readonly unknown[]; ms: number };
 
 /** Runs one view through a connection that logs every query, and explains the slowest. */
@@ -141,6 +150,7 @@ async function explainView(auth: BenchAuthority, view: InsightView, period: Peri
       organisationId: auth.organisationId,
       filters: period.filters,
       today: auth.referenceDate,
+      source: explainSource,
     });
     captured.sort((a, b) => b.ms - a.ms);
     log(
@@ -189,8 +199,18 @@ async function main(): Promise<void> {
       },
     ];
     if (process.env['BENCH_EXPLAIN'] === '1') {
+      if (process.env['BENCH_SOURCE'] === 'snapshot') {
+        const state = await snapshotState(db);
+        if (!state.current) throw new Error('BENCH_SOURCE=snapshot: no snapshot yet (run the bench once)');
+        explainSource = state.current.set;
+      }
       for (const view of views)
-        await explainView(auth, view, periods[0] ?? { key: '12m', label: '', filters: twelve });
+        await explainView(
+          auth,
+          view,
+          periods.find((p) => p.key === process.env['BENCH_PERIOD']) ??
+            periods[0] ?? { key: '12m', label: '', filters: twelve },
+        );
       return;
     }
     // The snapshots (ADR 11): both sets filled, one after the other, as the server refreshes them

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { CHANGE_REASONS } from '../../help/codes.ts';
 import { addDays, applyFilters, inPeriod } from '../filters.ts';
 import type { Figure, InsightContext, InsightView, Row } from '../types.ts';
-import { relation } from '../snapshot.ts';
+import { isSnapshot, relation } from '../snapshot.ts';
 import { childrenAmong } from './children.ts';
 
 /** Bands of the number of different workers a child had: 0 = allocated to a team with no named worker. */
@@ -51,6 +51,15 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
   const periodChange = inPeriod(ctx.filters, { column: 'h.changed_at', timestamp: true });
   // The allocations and lead changes of the period first, then the children they are about, read
   // once each (not every child of the council: see childrenAmong).
+  // From a snapshot, the children of the period's allocations and changes are found from the snapshot
+  // again rather than from the CTEs, so that PostgreSQL knows how many there are and hashes them.
+  const periodPeople = isSnapshot(ctx.source)
+    ? sql`SELECT a2.person_id FROM ${relation(ctx.source, 'insight_allocations')} a2
+        WHERE a2.started_at < (${nextDay}::date::timestamp AT TIME ZONE 'Europe/London')
+          AND (a2.ended_at IS NULL OR a2.ended_at >= (${from}::date::timestamp AT TIME ZONE 'Europe/London'))
+        UNION SELECT h2.person_id FROM ${relation(ctx.source, 'insight_lead_changes')} h2
+        WHERE ${inPeriod(ctx.filters, { column: 'h2.changed_at', timestamp: true })}`
+    : sql`SELECT person_id FROM al UNION SELECT person_id FROM ch`;
   const result = await sql<Tally>`
     WITH al AS MATERIALIZED (
       SELECT a.allocation_id, a.person_id, a.team_id, a.worker_user_id, a.is_lead, a.employment,
@@ -66,7 +75,7 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
       WHERE ${periodChange}
     ),
     c AS MATERIALIZED (
-      ${childrenAmong(ctx.filters, sql`SELECT person_id FROM al UNION SELECT person_id FROM ch`, { source: ctx.source })}
+      ${childrenAmong(ctx.filters, periodPeople, { source: ctx.source })}
     ),
     alloc AS MATERIALIZED (
       SELECT a.person_id, a.worker_user_id, a.is_lead, a.employment

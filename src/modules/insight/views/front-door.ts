@@ -11,7 +11,7 @@ import { REFERRAL_SOURCE_LIST } from '../../help/codes.ts';
 import { DECISIONS, REQUESTER_KINDS } from '../../help/front-door-form.ts';
 import { applyFilters, inPeriod } from '../filters.ts';
 import type { Figure, InsightContext, InsightView, Row } from '../types.ts';
-import { relation } from '../snapshot.ts';
+import { isSnapshot, relation } from '../snapshot.ts';
 import { childrenSource } from './children.ts';
 
 /** Free-text help recorded for fewer requests than this is pooled, so no single description is shown. */
@@ -76,12 +76,18 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
   const received = { column: 'r.received_at', timestamp: true } as const;
   const where = applyFilters(ctx, { event: received, noPeriod: true, noOrganisation: true });
   // The requests of the period first, then their children read from `insight_children` once each.
+  // From a snapshot, the children of the period's requests are found from its index again rather than
+  // from the CTE, so that PostgreSQL knows how many there are and hashes them (see the escalator).
+  const requestPeople = isSnapshot(ctx.source)
+    ? sql`SELECT r2.person_id FROM ${relation(ctx.source, 'insight_front_door_requests')} r2
+        WHERE r2.organisation_id = ${ctx.organisationId}::uuid AND ${inPeriod(ctx.filters, { column: 'r2.received_at', timestamp: true })}`
+    : sql`SELECT person_id FROM r`;
   const result = await sql<Tally>`
     WITH r AS MATERIALIZED (
       SELECT r.* FROM ${relation(ctx.source, 'insight_front_door_requests')} r
       WHERE r.organisation_id = ${ctx.organisationId}::uuid AND ${inPeriod(ctx.filters, received)}
     ), c AS MATERIALIZED (
-      SELECT c.* FROM (${childrenSource(ctx.filters, ctx.source)}) c WHERE c.person_id IN (SELECT person_id FROM r)
+      SELECT c.* FROM (${childrenSource(ctx.filters, ctx.source)}) c WHERE c.person_id IN (${requestPeople})
     ), f AS MATERIALIZED (
       SELECT r.requester_kind, r.referral_source, r.status, r.decision, r.decision_service,
         r.decision_help_offered_instead, r.working_days_to_decision, r.repeat_within_12_months,
