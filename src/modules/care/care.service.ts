@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import {
@@ -31,7 +31,7 @@ import {
   moveEpisode,
   openEpisodeOf,
 } from '../help/episodes.ts';
-import type { EpisodeStatus } from '../help/help.table.ts';
+import type { EpisodeStatus, LegalStatusTable } from '../help/help.table.ts';
 import { completeTasksFor, openTask } from '../help/tasks.ts';
 import {
   audit,
@@ -43,7 +43,6 @@ import {
   currentLegalStatus,
   currentPlacement,
   isUuid,
-  mayWrite,
   notBefore,
   openPeriodOf,
   optionalText,
@@ -52,13 +51,16 @@ import {
   postcodeOrNull,
   requiredText,
   today,
+  readableCareChild,
   writablePeriod,
+  type CareReader,
   type ChildRef,
   type Context,
   type PeriodRow,
   type PlacementRow,
 } from './common.ts';
 import { familyViewOfPlacement, type FamilyPlacementView } from './family-view.ts';
+import { wellbeingOf, type WellbeingRecord } from './records.service.ts';
 import {
   MOVE_LABELS,
   NEXT_AFTER_CARE,
@@ -232,42 +234,99 @@ function placementView(row: PlacementRow, distance: number | null): PlacementVie
 
 /** A period of care with everything the pages show: legal statuses, placements, 903 episodes, reviews. */
 export async function periodView(db: Executor, period: PeriodRow, todayIso: string): Promise<PeriodView> {
-  const [statuses, placements, reviews] = await Promise.all([
+  const [view] = await periodViews(db, [period], todayIso);
+  if (!view) throw new Error('periodViews returned no view');
+  return view;
+}
+
+/** Rows grouped by their period, keeping the order they were read in. */
+function byPeriod<T extends { care_period_id: string }>(rows: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.care_period_id);
+    if (group) group.push(row);
+    else groups.set(row.care_period_id, [row]);
+  }
+  return groups;
+}
+
+function reviewsOfPeriods(db: Executor, ids: readonly string[]) {
+  return db
+    .selectFrom('care_reviews')
+    .innerJoin('plan_reviews', 'plan_reviews.id', 'care_reviews.plan_review_id')
+    .select([
+      'care_reviews.care_period_id',
+      'plan_reviews.id',
+      'care_reviews.sequence',
+      'care_reviews.due_on',
+      'plan_reviews.reviewed_on',
+      'plan_reviews.participation',
+      'plan_reviews.family_view',
+      'plan_reviews.child_view',
+      'plan_reviews.progress_summary',
+      'care_reviews.return_home_considered',
+      'care_reviews.return_home_steps',
+      'care_reviews.return_home_family_view',
+    ])
+    .where('care_reviews.care_period_id', 'in', ids)
+    .orderBy('care_reviews.sequence')
+    .execute();
+}
+
+type ReviewRow = Awaited<ReturnType<typeof reviewsOfPeriods>>[number];
+
+/** periodView for several periods of one child, in the same four queries however many there are. */
+export async function periodViews(
+  db: Executor,
+  periods: readonly PeriodRow[],
+  todayIso: string,
+): Promise<PeriodView[]> {
+  if (periods.length === 0) return [];
+  const ids = periods.map((p) => p.id);
+  const [allStatuses, allPlacements, allReviews] = await Promise.all([
     db
       .selectFrom('legal_statuses')
       .selectAll()
-      .where('care_period_id', '=', period.id)
+      .where('care_period_id', 'in', ids)
       .orderBy('started_on')
       .orderBy('id')
       .execute(),
     db
       .selectFrom('placements')
       .selectAll()
-      .where('care_period_id', '=', period.id)
+      .where('care_period_id', 'in', ids)
       .orderBy('started_on')
       .orderBy('created_at')
       .execute(),
-    db
-      .selectFrom('care_reviews')
-      .innerJoin('plan_reviews', 'plan_reviews.id', 'care_reviews.plan_review_id')
-      .select([
-        'plan_reviews.id',
-        'care_reviews.sequence',
-        'care_reviews.due_on',
-        'plan_reviews.reviewed_on',
-        'plan_reviews.participation',
-        'plan_reviews.family_view',
-        'plan_reviews.child_view',
-        'plan_reviews.progress_summary',
-        'care_reviews.return_home_considered',
-        'care_reviews.return_home_steps',
-        'care_reviews.return_home_family_view',
-      ])
-      .where('care_reviews.care_period_id', '=', period.id)
-      .orderBy('care_reviews.sequence')
-      .execute(),
+    reviewsOfPeriods(db, ids),
   ]);
-  const grid = await gridReferences(db, [period.home_postcode, ...placements.map((p) => p.postcode)]);
+  const grid = await gridReferences(db, [
+    ...periods.map((p) => p.home_postcode),
+    ...allPlacements.map((p) => p.postcode),
+  ]);
+  const statusesOf = byPeriod(allStatuses);
+  const placementsOf = byPeriod(allPlacements);
+  const reviewsOf = byPeriod(allReviews);
+  return periods.map((period) =>
+    buildPeriodView(
+      period,
+      statusesOf.get(period.id) ?? [],
+      placementsOf.get(period.id) ?? [],
+      reviewsOf.get(period.id) ?? [],
+      grid,
+      todayIso,
+    ),
+  );
+}
+
+function buildPeriodView(
+  period: PeriodRow,
+  statuses: readonly Selectable<LegalStatusTable>[],
+  placements: readonly PlacementRow[],
+  reviews: readonly ReviewRow[],
+  grid: Map<string, { easting: number; northing: number }>,
+  todayIso: string,
+): PeriodView {
   const home = period.home_postcode ? grid.get(period.home_postcode) : undefined;
   const distanceTo = (postcode: string | null): number | null => {
     const there = postcode ? grid.get(postcode) : undefined;
@@ -376,9 +435,34 @@ export async function careOverview(
   input: { personId: string } & Context,
 ): Promise<CareOverview> {
   requireHelpPermission(actor, 'read');
-  const child = await careChild(deps.db, deps, actor, input.personId, 'read');
+  const reader = await readableCareChild(deps.db, deps, actor, input.personId);
+  return overviewOf(deps, actor, reader, input);
+}
+
+/**
+ * The care page: the periods of care (audited once as a view of the child) and the rest of the
+ * child's record in care, for one check of the actor's scope.
+ */
+export async function carePage(
+  deps: Deps,
+  actor: Actor,
+  input: { personId: string } & Context,
+): Promise<{ overview: CareOverview; record: WellbeingRecord }> {
+  requireHelpPermission(actor, 'read');
+  const reader = await readableCareChild(deps.db, deps, actor, input.personId);
+  const overview = await overviewOf(deps, actor, reader, input);
+  return { overview, record: await wellbeingOf(deps.db, reader) };
+}
+
+async function overviewOf(
+  deps: Deps,
+  actor: Actor,
+  reader: CareReader,
+  input: Context,
+): Promise<CareOverview> {
+  const { child } = reader;
   const todayIso = today(deps);
-  const [episode, views, childRef, canWrite] = await Promise.all([
+  const [episode, views] = await Promise.all([
     currentEpisode(deps.db, child.id),
     deps.db
       .selectFrom('care_periods')
@@ -387,9 +471,7 @@ export async function careOverview(
       .orderBy('started_on', 'desc')
       .orderBy('created_at', 'desc')
       .execute()
-      .then((periods) => Promise.all(periods.map((p) => periodView(deps.db, p, todayIso)))),
-    childRefOf(deps.db, child),
-    mayWrite(deps.db, deps, actor, child.id),
+      .then((periods) => periodViews(deps.db, periods, todayIso)),
   ]);
   await auditChildView(deps.db, actor, {
     personId: child.id,
@@ -399,11 +481,11 @@ export async function careOverview(
   });
   const current = views.find((v) => v.endedOn === null) ?? null;
   return {
-    child: childRef,
+    child: reader.ref,
     episode: episode
       ? { id: episode.id, status: episode.status, statusLabel: STATUS_LABELS[episode.status] }
       : null,
-    canWrite,
+    canWrite: reader.canWrite,
     startBlockedBecause: startBlocked(episode?.status ?? null, current !== null),
     current,
     past: views.filter((v) => v.endedOn !== null),

@@ -4,6 +4,8 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
+import { personInScopeFor } from '../access/person-scope.ts';
+import { restrictedFrom } from '../people/restrictions.ts';
 import { ErrorList, parseDate, type DateParts } from '../people/person-form.ts';
 import { normalisePostcode } from '../people/identifiers.ts';
 import { UUID, londonDate, type Executor } from '../help/access.ts';
@@ -41,15 +43,49 @@ export async function childRefOf(db: Executor, child: HelpChild): Promise<ChildR
   return { id: child.id, name: `${child.givenName} ${child.familyName}`, dateOfBirth: row.date_of_birth };
 }
 
-export async function mayWrite(db: Executor, deps: Deps, actor: Actor, personId: string): Promise<boolean> {
-  if (!can(actor, 'help', 'write')) return false;
-  try {
-    await requireHelpChild(db, actor, deps.clock, personId, 'write');
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+/** A child whose care the actor may read: who they are, and whether the actor may change their care. */
+export type CareReader = { readonly child: HelpChild; readonly ref: ChildRef; readonly canWrite: boolean };
+
+/**
+ * careChild for reading and childRefOf in one query: the child if their help record is in the actor's
+ * read scope and no restriction keeps the actor out (NotFoundError otherwise), with their date of
+ * birth and whether the actor may also change their care (help 'write' in scope).
+ */
+export async function readableCareChild(
+  db: Executor,
+  deps: Deps,
+  actor: Actor,
+  personId: string,
+): Promise<CareReader> {
+  if (!UUID.test(personId)) throw new NotFoundError();
+  const row = await db
+    .selectFrom('people')
+    .select((eb) => [
+      'people.id',
+      'people.given_name',
+      'people.family_name',
+      'people.date_of_birth',
+      eb
+        .case()
+        .when(personInScopeFor(actor, 'help', 'write', deps.clock)(eb))
+        .then(true)
+        .else(false)
+        .end()
+        .as('writable'),
+    ])
+    .where('people.id', '=', personId)
+    .where('people.merged_into', 'is', null)
+    .where(personInScopeFor(actor, 'help', 'read', deps.clock))
+    .where((eb) => eb.not(restrictedFrom(actor, deps.clock)(eb)))
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  const child = { id: row.id, givenName: row.given_name, familyName: row.family_name };
+  return {
+    child,
+    ref: { id: row.id, name: `${row.given_name} ${row.family_name}`, dateOfBirth: row.date_of_birth },
+    // (The read scope's restriction check above also holds for writing.)
+    canWrite: can(actor, 'help', 'write') && row.writable,
+  };
 }
 
 /** The child's period of care that has not ended, if any (locked for the transaction when asked). */

@@ -1,8 +1,9 @@
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Deps } from '../../platform/deps.ts';
 import { ConflictError, VersionConflictError } from '../../platform/errors.ts';
 import type { Actor } from '../access/actor.ts';
 import { ErrorList, parseDate } from '../people/person-form.ts';
-import { auditChildView, requireHelpPermission } from '../help/access.ts';
+import { auditChildView, requireHelpPermission, type Executor } from '../help/access.ts';
 import { addAutomaticEntry } from '../help/chronology.ts';
 import {
   CARE_LEAVER_ACCOMMODATION,
@@ -23,14 +24,15 @@ import {
   carePath,
   childRefOf,
   code,
-  mayWrite,
   notBefore,
   optionalPastDate,
   optionalText,
   pastDate,
+  readableCareChild,
   requiredText,
   today,
   writablePeriod,
+  type CareReader,
   type ChildRef,
   type Context,
 } from './common.ts';
@@ -295,119 +297,153 @@ export async function wellbeingRecord(
   input: { personId: string } & Context,
 ): Promise<WellbeingRecord> {
   requireHelpPermission(actor, 'read');
-  return deps.db.transaction().execute(async (trx) => {
-    const child = await careChild(trx, deps, actor, input.personId, 'read');
-    const [health, peps, missing, person, permanence, leaver, contacts, pathway, open] = await Promise.all([
-      trx
-        .selectFrom('health_checks')
-        .select(['id', 'kind', 'on_date', 'sdq_score'])
-        .where('person_id', '=', child.id)
-        .where('kind', 'in', Object.keys(HEALTH_KINDS) as HealthCheckKind[])
-        .orderBy('on_date', 'desc')
-        .execute(),
-      trx
-        .selectFrom('personal_education_plans')
-        .select(['id', 'held_on', 'note'])
-        .where('person_id', '=', child.id)
-        .orderBy('held_on', 'desc')
-        .execute(),
-      trx
-        .selectFrom('missing_episodes')
-        .selectAll()
-        .where('person_id', '=', child.id)
-        .orderBy('started_on', 'desc')
-        .execute(),
-      trx
-        .selectFrom('people')
-        .select(['uasc', 'uasc_ceased_on'])
-        .where('id', '=', child.id)
-        .executeTakeFirstOrThrow(),
-      trx
-        .selectFrom('permanence_decisions')
-        .select(['id', 'decision_on', 'placement_order_on', 'matched_on', 'placed_on'])
-        .where('person_id', '=', child.id)
-        .orderBy('decision_on', 'desc')
-        .execute(),
-      trx.selectFrom('care_leavers').selectAll().where('person_id', '=', child.id).executeTakeFirst(),
-      trx
-        .selectFrom('care_leaver_contacts')
-        .selectAll()
-        .where('person_id', '=', child.id)
-        .orderBy('contacted_on', 'desc')
-        .execute(),
-      trx
-        .selectFrom('plans')
-        .select(['id', 'status', 'started_on'])
-        .where('person_id', '=', child.id)
-        .where('kind', '=', 'pathway')
-        .orderBy('created_at', 'desc')
-        .execute(),
-      trx
-        .selectFrom('care_periods')
-        .select('id')
-        .where('person_id', '=', child.id)
-        .where('ended_on', 'is', null)
-        .executeTakeFirst(),
-    ]);
-    const accommodationLabel = (value: string | null): string => {
-      if (!value) return '';
-      if (value === '0') return 'Not known';
-      const label = CARE_LEAVER_ACCOMMODATION[value.charAt(0)] ?? value;
-      return `${label} (${value.endsWith('1') ? 'suitable' : 'not suitable'})`;
-    };
-    return {
-      child: await childRefOf(trx, child),
-      canWrite: await mayWrite(trx, deps, actor, child.id),
-      inCare: open !== undefined,
-      health: health.map((h) => {
-        const band = h.sdq_score === null ? null : sdqBand(h.sdq_score);
-        return {
-          id: h.id,
-          kind: h.kind,
-          kindLabel: HEALTH_KINDS[h.kind] ?? h.kind,
-          onDate: h.on_date,
-          sdqScore: h.sdq_score,
-          sdqBand: band,
-          sdqBandLabel: band ? SDQ_BAND_LABELS[band] : '',
-        };
-      }),
-      peps: peps.map((p) => ({ id: p.id, heldOn: p.held_on, note: p.note })),
-      missing: missing.map((m) => ({
-        id: m.id,
-        kind: m.kind,
-        kindLabel: MISSING_KINDS[m.kind] ?? m.kind,
-        startedOn: m.started_on,
-        endedOn: m.ended_on,
-        interviewOffered: m.return_interview_offered,
-        interviewAccepted: m.return_interview_accepted,
-      })),
-      uasc: person.uasc,
-      uascCeasedOn: person.uasc_ceased_on,
-      permanence: permanence.map((p) => ({
-        id: p.id,
-        decisionOn: p.decision_on,
-        placementOrderOn: p.placement_order_on,
-        matchedOn: p.matched_on,
-        placedOn: p.placed_on,
-      })),
-      careLeaver: leaver
-        ? {
-            eligibilityLabel: CARE_LEAVER_ELIGIBILITY[leaver.eligibility] ?? leaver.eligibility,
-            version: leaver.version,
-            stayingPutFrom: leaver.staying_put_from,
-            stayingPutUntil: leaver.staying_put_until,
-          }
-        : null,
-      contacts: contacts.map((c) => ({
-        id: c.id,
-        contactedOn: c.contacted_on,
-        inTouch: CARE_LEAVER_IN_TOUCH[c.in_touch] ?? c.in_touch,
-        activity: c.activity ? (CARE_LEAVER_ACTIVITY[c.activity] ?? c.activity) : '',
-        accommodation: accommodationLabel(c.accommodation),
-      })),
-      pathwayPlans: pathway.map((p) => ({ id: p.id, status: p.status, startedOn: p.started_on })),
-    };
-  });
+  return wellbeingOf(deps.db, await readableCareChild(deps.db, deps, actor, input.personId));
+}
+
+/** The care page's record beside the placements, of a child the caller has found in scope. */
+export async function wellbeingOf(db: Executor, reader: CareReader): Promise<WellbeingRecord> {
+  const { child } = reader;
+  // One query: each list as JSON (dates stay ISO strings, as the pg and PGlite drivers give them).
+  const row = await db
+    .selectFrom('people')
+    .select((eb) => [
+      'people.uasc',
+      'people.uasc_ceased_on',
+      jsonArrayFrom(
+        eb
+          .selectFrom('health_checks')
+          .select(['id', 'kind', 'on_date', 'sdq_score'])
+          .where('person_id', '=', child.id)
+          .where('kind', 'in', Object.keys(HEALTH_KINDS) as HealthCheckKind[])
+          .orderBy('on_date', 'desc'),
+      ).as('health'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('personal_education_plans')
+          .select(['id', 'held_on', 'note'])
+          .where('person_id', '=', child.id)
+          .orderBy('held_on', 'desc'),
+      ).as('peps'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('missing_episodes')
+          .select([
+            'id',
+            'kind',
+            'started_on',
+            'ended_on',
+            'return_interview_offered',
+            'return_interview_accepted',
+          ])
+          .where('person_id', '=', child.id)
+          .orderBy('started_on', 'desc'),
+      ).as('missing'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('permanence_decisions')
+          .select(['id', 'decision_on', 'placement_order_on', 'matched_on', 'placed_on'])
+          .where('person_id', '=', child.id)
+          .orderBy('decision_on', 'desc'),
+      ).as('permanence'),
+      jsonObjectFrom(
+        eb
+          .selectFrom('care_leavers')
+          .select(['eligibility', 'version', 'staying_put_from', 'staying_put_until'])
+          .where('person_id', '=', child.id),
+      ).as('leaver'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('care_leaver_contacts')
+          .select(['id', 'contacted_on', 'in_touch', 'activity', 'accommodation'])
+          .where('person_id', '=', child.id)
+          .orderBy('contacted_on', 'desc'),
+      ).as('contacts'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('plans')
+          .select(['id', 'status', 'started_on'])
+          .where('person_id', '=', child.id)
+          .where('kind', '=', 'pathway')
+          .orderBy('created_at', 'desc'),
+      ).as('pathway'),
+      eb
+        .case()
+        .when(
+          eb.exists(
+            eb
+              .selectFrom('care_periods')
+              .select('id')
+              .where('person_id', '=', child.id)
+              .where('ended_on', 'is', null),
+          ),
+        )
+        .then(true)
+        .else(false)
+        .end()
+        .as('in_care'),
+    ])
+    .where('people.id', '=', child.id)
+    .executeTakeFirstOrThrow();
+  const { health, peps, missing, permanence, leaver, contacts, pathway } = row;
+  const person = { uasc: row.uasc, uasc_ceased_on: row.uasc_ceased_on };
+  const accommodationLabel = (value: string | null): string => {
+    if (!value) return '';
+    if (value === '0') return 'Not known';
+    const label = CARE_LEAVER_ACCOMMODATION[value.charAt(0)] ?? value;
+    return `${label} (${value.endsWith('1') ? 'suitable' : 'not suitable'})`;
+  };
+  return {
+    child: reader.ref,
+    canWrite: reader.canWrite,
+    inCare: row.in_care,
+    health: health.map((h) => {
+      const band = h.sdq_score === null ? null : sdqBand(h.sdq_score);
+      return {
+        id: h.id,
+        kind: h.kind,
+        kindLabel: HEALTH_KINDS[h.kind] ?? h.kind,
+        onDate: h.on_date,
+        sdqScore: h.sdq_score,
+        sdqBand: band,
+        sdqBandLabel: band ? SDQ_BAND_LABELS[band] : '',
+      };
+    }),
+    peps: peps.map((p) => ({ id: p.id, heldOn: p.held_on, note: p.note })),
+    missing: missing.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      kindLabel: MISSING_KINDS[m.kind] ?? m.kind,
+      startedOn: m.started_on,
+      endedOn: m.ended_on,
+      interviewOffered: m.return_interview_offered,
+      interviewAccepted: m.return_interview_accepted,
+    })),
+    uasc: person.uasc,
+    uascCeasedOn: person.uasc_ceased_on,
+    permanence: permanence.map((p) => ({
+      id: p.id,
+      decisionOn: p.decision_on,
+      placementOrderOn: p.placement_order_on,
+      matchedOn: p.matched_on,
+      placedOn: p.placed_on,
+    })),
+    careLeaver: leaver
+      ? {
+          eligibilityLabel: CARE_LEAVER_ELIGIBILITY[leaver.eligibility] ?? leaver.eligibility,
+          version: leaver.version,
+          stayingPutFrom: leaver.staying_put_from,
+          stayingPutUntil: leaver.staying_put_until,
+        }
+      : null,
+    contacts: contacts.map((c) => ({
+      id: c.id,
+      contactedOn: c.contacted_on,
+      inTouch: CARE_LEAVER_IN_TOUCH[c.in_touch] ?? c.in_touch,
+      activity: c.activity ? (CARE_LEAVER_ACTIVITY[c.activity] ?? c.activity) : '',
+      accommodation: accommodationLabel(c.accommodation),
+    })),
+    pathwayPlans: pathway.map((p) => ({ id: p.id, status: p.status, startedOn: p.started_on })),
+  };
 }
 
 /** A health assessment, dental check, immunisations or an SDQ score (banded when shown). */

@@ -1,4 +1,6 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { Database } from '../../db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -8,14 +10,7 @@ import { personInScopeFor } from '../access/person-scope.ts';
 import { ErrorList, parseDate, type DateParts } from '../people/person-form.ts';
 import { restrictedFrom } from '../people/restrictions.ts';
 import { UUID, auditChildView, londonDate, type Executor, type HelpAction } from './access.ts';
-import {
-  STATUS_LABELS,
-  STATUTORY_STATUSES,
-  currentEpisode,
-  moveEpisode,
-  openEpisodeOf,
-  workersInLast12Months,
-} from './episodes.ts';
+import { STATUS_LABELS, STATUTORY_STATUSES, currentEpisode, moveEpisode, openEpisodeOf } from './episodes.ts';
 import { longDate } from './dates.ts';
 import { CHANGE_REASONS, CLOSURE_REASONS, PRIMARY_NEEDS, REFERRAL_SOURCES } from './codes.ts';
 import type { EpisodeStatus, HelpEpisodeTable } from './help.table.ts';
@@ -96,6 +91,52 @@ export async function findHelpChild(
     .where((eb) => eb.not(restrictedFrom(actor, clock)(eb)))
     .executeTakeFirst();
   return row ? { id: row.id, givenName: row.given_name, familyName: row.family_name } : undefined;
+}
+
+type HelpRights = { readonly canWrite: boolean; readonly canAllocate: boolean };
+
+/**
+ * findHelpChild for reading, with the actor's rights to change and allocate the child's help in the
+ * same query (the summary's "Change" and "Allocate" links).
+ */
+async function findHelpChildWithRights(
+  db: Executor,
+  actor: Actor,
+  clock: Clock,
+  personId: string,
+): Promise<{ child: HelpChild; rights: HelpRights } | undefined> {
+  if (!UUID.test(personId)) return undefined;
+  const row = await db
+    .selectFrom('people')
+    .select((eb) => [
+      'people.id',
+      'people.given_name',
+      'people.family_name',
+      eb
+        .case()
+        .when(personInScopeFor(actor, 'help', 'write', clock)(eb))
+        .then(true)
+        .else(false)
+        .end()
+        .as('can_write'),
+      eb
+        .case()
+        .when(personInScopeFor(actor, 'help', 'allocate', clock)(eb))
+        .then(true)
+        .else(false)
+        .end()
+        .as('can_allocate'),
+    ])
+    .where('people.id', '=', personId)
+    .where('people.merged_into', 'is', null)
+    .where(personInScopeFor(actor, 'help', 'read', clock))
+    .where((eb) => eb.not(restrictedFrom(actor, clock)(eb)))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    child: { id: row.id, givenName: row.given_name, familyName: row.family_name },
+    rights: { canWrite: row.can_write, canAllocate: row.can_allocate },
+  };
 }
 
 /** As findHelpChild, but a child outside scope is NotFoundError (404). */
@@ -208,7 +249,19 @@ export const PRACTITIONER_ROLES: Readonly<Record<string, string>> = {
   other: 'Other practitioner',
 };
 
-function toEpisodeView(row: Selectable<HelpEpisodeTable>): EpisodeView {
+function toEpisodeView(
+  row: Pick<
+    Selectable<HelpEpisodeTable>,
+    | 'id'
+    | 'status'
+    | 'status_since'
+    | 'started_on'
+    | 'closed_on'
+    | 'closure_reason'
+    | 'closure_note'
+    | 'version'
+  >,
+): EpisodeView {
   return {
     id: row.id,
     status: row.status,
@@ -283,117 +336,131 @@ export async function currentAllocationOf(db: Executor, personId: string) {
     .executeTakeFirst();
 }
 
-async function loadSummary(db: Executor, actor: Actor, clock: Clock, child: HelpChild): Promise<HelpSummary> {
+async function loadSummary(
+  db: Executor,
+  clock: Clock,
+  child: HelpChild,
+  rights: HelpRights,
+): Promise<HelpSummary> {
   const now = clock.now();
   const today = londonDate(now);
-  const episodes = await db
-    .selectFrom('help_episodes')
-    .selectAll()
-    .where('person_id', '=', child.id)
-    .orderBy(sql`closed_on IS NULL`, 'desc')
-    .orderBy('started_on', 'desc')
-    .orderBy('created_at', 'desc')
-    .execute();
-  const current = episodes[0];
-  const episode = current ? toEpisodeView(current) : null;
   const yearAgo = new Date(now);
   yearAgo.setUTCFullYear(yearAgo.getUTCFullYear() - 1);
-
-  const [
-    referral,
-    allocation,
-    workers,
-    recent,
-    history,
-    plans,
-    tasks,
-    visit,
-    practical,
-    allocations,
-    rights,
-  ] = await Promise.all([
-    current && current.closed_on === null
-      ? db
-          .selectFrom('cin_referrals')
-          .select(['referral_date', 'referral_source', 'primary_need'])
-          .where('episode_id', '=', current.id)
-          .where('closed_on', 'is', null)
-          .executeTakeFirst()
-      : Promise.resolve(undefined),
+  // Everything but the allocations in one query, each part as JSON (dates stay ISO strings, as the
+  // drivers give them). The current episode is the open one, else the latest.
+  const [summary, allocation, allocations] = await Promise.all([
+    db
+      .selectNoFrom((eb) => {
+        const currentEpisodeId = eb
+          .selectFrom('help_episodes as current')
+          .select('current.id')
+          .where('current.person_id', '=', child.id)
+          .orderBy(sql`current.closed_on IS NULL`, 'desc')
+          .orderBy('current.started_on', 'desc')
+          .orderBy('current.created_at', 'desc')
+          .limit(1);
+        return [
+          jsonArrayFrom(
+            eb
+              .selectFrom('help_episodes')
+              .select([
+                'id',
+                'status',
+                'status_since',
+                'started_on',
+                'closed_on',
+                'closure_reason',
+                'closure_note',
+                'version',
+              ])
+              .where('person_id', '=', child.id)
+              .orderBy(sql`closed_on IS NULL`, 'desc')
+              .orderBy('started_on', 'desc')
+              .orderBy('created_at', 'desc'),
+          ).as('episodes'),
+          // The open referral of the current episode, while that episode is open.
+          jsonObjectFrom(
+            eb
+              .selectFrom('cin_referrals')
+              .innerJoin('help_episodes', 'help_episodes.id', 'cin_referrals.episode_id')
+              .select([
+                'cin_referrals.referral_date',
+                'cin_referrals.referral_source',
+                'cin_referrals.primary_need',
+              ])
+              .where('cin_referrals.episode_id', '=', currentEpisodeId)
+              .where('help_episodes.closed_on', 'is', null)
+              .where('cin_referrals.closed_on', 'is', null)
+              .limit(1),
+          ).as('referral'),
+          // The workers allocated in the last 12 months: how many, and their names.
+          jsonObjectFrom(
+            eb
+              .selectFrom('allocations')
+              .innerJoin('users', 'users.id', 'allocations.worker_user_id')
+              .select([
+                sql<number>`count(DISTINCT allocations.worker_user_id)::int`.as('n'),
+                sql<
+                  string[]
+                >`coalesce(json_agg(DISTINCT users.display_name ORDER BY users.display_name), '[]')`.as(
+                  'names',
+                ),
+              ])
+              .where('allocations.person_id', '=', child.id)
+              .where('allocations.started_at', '<=', now)
+              .where((inner) =>
+                inner.or([
+                  inner('allocations.ended_at', 'is', null),
+                  inner('allocations.ended_at', '>', yearAgo),
+                ]),
+              ),
+          ).as('workers'),
+          jsonArrayFrom(
+            eb
+              .selectFrom('episode_status_changes')
+              .leftJoin('users', 'users.id', 'episode_status_changes.changed_by')
+              .select([
+                'episode_status_changes.from_status',
+                'episode_status_changes.to_status',
+                'episode_status_changes.changed_on',
+                'episode_status_changes.reason',
+                'users.display_name',
+              ])
+              .where('episode_status_changes.episode_id', '=', currentEpisodeId)
+              .orderBy('episode_status_changes.changed_on', 'desc')
+              .orderBy('episode_status_changes.created_at', 'desc'),
+          ).as('history'),
+          jsonArrayFrom(
+            eb
+              .selectFrom('plans')
+              .select(['id', 'kind', 'status', 'started_on', 'next_review_on'])
+              .where('episode_id', '=', currentEpisodeId)
+              .where('status', 'in', ['draft', 'active'])
+              .orderBy('started_on', 'desc'),
+          ).as('plans'),
+          jsonArrayFrom(openTasksOf(eb, child.id)).as('tasks'),
+          eb
+            .selectFrom('visits')
+            .select((inner) => inner.fn.max('visited_on').as('latest'))
+            .where('person_id', '=', child.id)
+            .as('latest_visit'),
+          eb
+            .selectFrom('practical_help')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .where('episode_id', '=', currentEpisodeId)
+            .as('practical'),
+        ];
+      })
+      .executeTakeFirstOrThrow(),
     currentAllocationOf(db, child.id),
-    workersInLast12Months(db, child.id, now),
-    db
-      .selectFrom('allocations')
-      .innerJoin('users', 'users.id', 'allocations.worker_user_id')
-      .select('users.display_name')
-      .distinct()
-      .where('allocations.person_id', '=', child.id)
-      .where('allocations.started_at', '<=', now)
-      .where((eb) =>
-        eb.or([eb('allocations.ended_at', 'is', null), eb('allocations.ended_at', '>', yearAgo)]),
-      )
-      .orderBy('users.display_name')
-      .execute(),
-    current
-      ? db
-          .selectFrom('episode_status_changes')
-          .leftJoin('users', 'users.id', 'episode_status_changes.changed_by')
-          .select([
-            'episode_status_changes.from_status',
-            'episode_status_changes.to_status',
-            'episode_status_changes.changed_on',
-            'episode_status_changes.reason',
-            'users.display_name',
-          ])
-          .where('episode_status_changes.episode_id', '=', current.id)
-          .orderBy('episode_status_changes.changed_on', 'desc')
-          .orderBy('episode_status_changes.created_at', 'desc')
-          .execute()
-      : Promise.resolve([]),
-    current
-      ? db
-          .selectFrom('plans')
-          .select(['id', 'kind', 'status', 'started_on', 'next_review_on'])
-          .where('episode_id', '=', current.id)
-          .where('status', 'in', ['draft', 'active'])
-          .orderBy('started_on', 'desc')
-          .execute()
-      : Promise.resolve([]),
-    openTasksOfChild(db, child.id, today),
-    db
-      .selectFrom('visits')
-      .select((eb) => eb.fn.max('visited_on').as('latest'))
-      .where('person_id', '=', child.id)
-      .executeTakeFirst(),
-    current
-      ? db
-          .selectFrom('practical_help')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('episode_id', '=', current.id)
-          .executeTakeFirst()
-      : Promise.resolve(undefined),
     allocationHistoryOf(db, child.id),
-    db
-      .selectFrom('people')
-      .select((eb) => [
-        eb
-          .case()
-          .when(personInScopeFor(actor, 'help', 'write', clock)(eb))
-          .then(true)
-          .else(false)
-          .end()
-          .as('can_write'),
-        eb
-          .case()
-          .when(personInScopeFor(actor, 'help', 'allocate', clock)(eb))
-          .then(true)
-          .else(false)
-          .end()
-          .as('can_allocate'),
-      ])
-      .where('people.id', '=', child.id)
-      .executeTakeFirst(),
   ]);
+  const { episodes, referral, history, plans } = summary;
+  const workers = summary.workers ?? { n: 0, names: [] };
+  const current = episodes[0];
+  const episode = current ? toEpisodeView(current) : null;
+  const tasks = summary.tasks.map((t) => toTaskLine(t, today));
+  const counts = { latest_visit: summary.latest_visit, practical: summary.practical };
 
   return {
     child,
@@ -416,8 +483,8 @@ async function loadSummary(db: Executor, actor: Actor, clock: Clock, child: Help
           since: allocation.started_at,
         }
       : null,
-    workersInLast12Months: workers,
-    recentWorkers: recent.map((r) => r.display_name),
+    workersInLast12Months: workers.n,
+    recentWorkers: workers.names,
     statusHistory: history.map((h) => ({
       from: h.from_status ? STATUS_LABELS[h.from_status] : null,
       to: STATUS_LABELS[h.to_status],
@@ -434,8 +501,8 @@ async function loadSummary(db: Executor, actor: Actor, clock: Clock, child: Help
       reviewOverdue: p.status === 'active' && p.next_review_on !== null && p.next_review_on < today,
     })),
     tasks,
-    latestVisitOn: visit?.latest ?? null,
-    practicalHelpCount: Number(practical?.n ?? 0),
+    latestVisitOn: counts.latest_visit ?? null,
+    practicalHelpCount: counts.practical ?? 0,
     earlierEpisodes: episodes
       .filter((e) => e.id !== current?.id)
       .map((e) => ({
@@ -445,13 +512,14 @@ async function loadSummary(db: Executor, actor: Actor, clock: Clock, child: Help
         closureReason: label(CLOSURE_REASONS, e.closure_reason),
       })),
     allocationHistory: allocations,
-    canWrite: episode?.open === true && rights?.can_write === true,
-    canAllocate: rights?.can_allocate === true,
+    canWrite: episode?.open === true && rights.canWrite,
+    canAllocate: rights.canAllocate,
   };
 }
 
-async function openTasksOfChild(db: Executor, personId: string, today: string): Promise<TaskLine[]> {
-  const rows = await db
+/** The child's open tasks, soonest due first (a query, for use on its own or inside another). */
+function openTasksOf(db: Executor | ExpressionBuilder<Database, never>, personId: string) {
+  return db
     .selectFrom('tasks')
     .leftJoin('users', 'users.id', 'tasks.assigned_user_id')
     .leftJoin('teams', 'teams.id', 'tasks.assigned_team_id')
@@ -466,9 +534,21 @@ async function openTasksOfChild(db: Executor, personId: string, today: string): 
     .where('tasks.person_id', '=', personId)
     .where('tasks.completed_at', 'is', null)
     .orderBy('tasks.due_on')
-    .orderBy('tasks.created_at')
-    .execute();
-  return rows.map((t) => ({
+    .orderBy('tasks.created_at');
+}
+
+function toTaskLine(
+  t: {
+    id: string;
+    kind: string;
+    title: string;
+    due_on: string;
+    display_name: string | null;
+    team_name: string | null;
+  },
+  today: string,
+): TaskLine {
+  return {
     id: t.id,
     kind: t.kind,
     title: t.title,
@@ -476,7 +556,7 @@ async function openTasksOfChild(db: Executor, personId: string, today: string): 
     overdue: t.due_on < today,
     assignedTo: t.display_name,
     teamName: t.team_name,
-  }));
+  };
 }
 
 /**
@@ -488,8 +568,10 @@ export async function helpSummary(
   actor: Actor,
   input: { personId: string; requestId?: string | null; route?: string },
 ): Promise<HelpSummary> {
-  const child = await requireHelpChild(deps.db, actor, deps.clock, input.personId, 'read');
-  const summary = await loadSummary(deps.db, actor, deps.clock, child);
+  const found = await findHelpChildWithRights(deps.db, actor, deps.clock, input.personId);
+  if (!found) throw new NotFoundError();
+  const { child } = found;
+  const summary = await loadSummary(deps.db, deps.clock, child, found.rights);
   await auditChildView(deps.db, actor, {
     personId: child.id,
     requestId: input.requestId,
@@ -509,9 +591,9 @@ export async function helpSectionForChildPage(
   actor: Actor,
   personId: string,
 ): Promise<HelpSummary | undefined> {
-  const child = await findHelpChild(deps.db, actor, deps.clock, personId, 'read');
-  if (!child) return undefined;
-  return loadSummary(deps.db, actor, deps.clock, child);
+  const found = await findHelpChildWithRights(deps.db, actor, deps.clock, personId);
+  if (!found) return undefined;
+  return loadSummary(deps.db, deps.clock, found.child, found.rights);
 }
 
 // ---------------------------------------------------------------------------------------------

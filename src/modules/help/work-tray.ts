@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Deps } from '../../platform/deps.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../platform/errors.ts';
@@ -60,6 +61,8 @@ type TaskRow = {
   assigned_user_id: string | null;
   assignee: string | null;
   team_name: string | null;
+  /** The child's name, when the actor may see the child (null otherwise, or without a child). */
+  child_name: string | null;
 };
 
 function isTaskKind(kind: string): kind is TaskKind {
@@ -94,35 +97,10 @@ function workHref(row: TaskRow, childVisible: boolean): string | null {
   }
 }
 
-/** The children among `ids` whose help record the actor may read (and no restriction hides). */
-async function visibleChildren(
-  db: Executor,
-  deps: Deps,
-  actor: Actor,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('people')
-    .select(['people.id', 'people.given_name', 'people.family_name'])
-    .where('people.id', 'in', [...new Set(ids)])
-    .where('people.merged_into', 'is', null)
-    .where(personInScopeFor(actor, 'help', 'read', deps.clock))
-    .where((eb) => eb.not(restrictedFrom(actor, deps.clock)(eb)))
-    .execute();
-  return new Map(rows.map((r) => [r.id, `${r.given_name} ${r.family_name}`]));
-}
-
-async function toTrayTasks(deps: Deps, actor: Actor, rows: readonly TaskRow[]): Promise<TrayTask[]> {
+function toTrayTasks(deps: Deps, rows: readonly TaskRow[]): TrayTask[] {
   const today = londonDate(deps.clock.now());
-  const children = await visibleChildren(
-    deps.db,
-    deps,
-    actor,
-    rows.flatMap((r) => (r.person_id ? [r.person_id] : [])),
-  );
   return rows.map((r) => {
-    const name = r.person_id ? children.get(r.person_id) : undefined;
+    const name = r.child_name ?? undefined;
     const overdue = r.due_on < today;
     return {
       id: r.id,
@@ -148,12 +126,17 @@ async function toTrayTasks(deps: Deps, actor: Actor, rows: readonly TaskRow[]): 
   });
 }
 
-function openTasks(db: Executor, organisationId: string) {
+/**
+ * The council's open tasks, soonest due first, each with the name of its child when the actor may
+ * read the child's help record and no restriction hides them (null otherwise), checked in the same
+ * query.
+ */
+function openTasks(db: Executor, deps: Deps, actor: Actor) {
   return db
     .selectFrom('tasks')
     .leftJoin('users', 'users.id', 'tasks.assigned_user_id')
     .leftJoin('teams', 'teams.id', 'tasks.assigned_team_id')
-    .select([
+    .select((eb) => [
       'tasks.id',
       'tasks.kind',
       'tasks.title',
@@ -164,8 +147,16 @@ function openTasks(db: Executor, organisationId: string) {
       'tasks.assigned_user_id',
       'users.display_name as assignee',
       'teams.name as team_name',
+      eb
+        .selectFrom('people')
+        .select(sql<string>`people.given_name || ' ' || people.family_name`.as('name'))
+        .whereRef('people.id', '=', 'tasks.person_id')
+        .where('people.merged_into', 'is', null)
+        .where(personInScopeFor(actor, 'help', 'read', deps.clock))
+        .where((inner) => inner.not(restrictedFrom(actor, deps.clock)(inner)))
+        .as('child_name'),
     ])
-    .where('tasks.organisation_id', '=', organisationId)
+    .where('tasks.organisation_id', '=', actor.organisationId)
     .where('tasks.completed_at', 'is', null)
     .orderBy('tasks.due_on')
     .orderBy('tasks.created_at')
@@ -186,7 +177,7 @@ export type MyTray = {
  */
 export async function myWorkTray(deps: Deps, actor: Actor): Promise<MyTray> {
   requireHelpPermission(actor, 'read');
-  const rows = await openTasks(deps.db, actor.organisationId)
+  const rows = await openTasks(deps.db, deps, actor)
     .where((eb) => {
       const mine = eb('tasks.assigned_user_id', '=', actor.userId);
       if (actor.teamIds.length === 0) return mine;
@@ -199,7 +190,7 @@ export async function myWorkTray(deps: Deps, actor: Actor): Promise<MyTray> {
       ]);
     })
     .execute();
-  const tasks = await toTrayTasks(deps, actor, rows);
+  const tasks = toTrayTasks(deps, rows);
   return {
     today: londonDate(deps.clock.now()),
     tasks,
@@ -273,7 +264,7 @@ export async function teamWorkTray(
     .orderBy('users.display_name')
     .execute();
   const memberIds = members.map((m) => m.id);
-  const rows = await openTasks(deps.db, actor.organisationId)
+  const rows = await openTasks(deps.db, deps, actor)
     .where((eb) =>
       eb.or([
         eb('tasks.assigned_team_id', '=', team.id),
@@ -290,7 +281,7 @@ export async function teamWorkTray(
       ]),
     )
     .execute();
-  const tasks = await toTrayTasks(deps, actor, rows);
+  const tasks = toTrayTasks(deps, rows);
   const byWorker: { userId: string | null; name: string; open: number; overdue: number }[] = members.map(
     (m) => {
       const theirs = tasks.filter((t) => t.assignedUserId === m.id);

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
@@ -288,7 +289,12 @@ function isCurrent(startedOn: string, endedOn: string | null, today: string): bo
 
 /** A person's addresses, newest first, with the neighbourhood's deprivation. */
 export async function listAddresses(deps: Deps, personId: string, today: string): Promise<AddressView[]> {
-  const rows = await deps.db
+  return toAddressViews(await addressesQuery(deps.db, personId).execute(), today);
+}
+
+/** A person's addresses, newest first, with their neighbourhood (a query, alone or inside another). */
+export function addressesQuery(source: QuerySource, personId: string) {
+  return source
     .selectFrom('person_addresses as a')
     .leftJoin('lsoa21 as l', 'l.code', 'a.lsoa21_code')
     .select([
@@ -306,8 +312,25 @@ export async function listAddresses(deps: Deps, personId: string, today: string)
     ])
     .where('a.person_id', '=', personId)
     .orderBy('a.started_on', 'desc')
-    .orderBy('a.created_at', 'desc')
-    .execute();
+    .orderBy('a.created_at', 'desc');
+}
+
+export function toAddressViews(
+  rows: readonly {
+    id: string;
+    line1: string;
+    line2: string | null;
+    town: string | null;
+    postcode: string;
+    started_on: string;
+    ended_on: string | null;
+    hidden_from_family: boolean;
+    lsoa_name: string | null;
+    la_name: string | null;
+    imd_decile: number | null;
+  }[],
+  today: string,
+): AddressView[] {
   return rows.map((r) => ({
     id: r.id,
     line1: r.line1,
@@ -330,6 +353,9 @@ export async function listAddresses(deps: Deps, personId: string, today: string)
   }));
 }
 
+/** Where a list is read from: the database, or an enclosing query (as a JSON subquery). */
+export type QuerySource = Kysely<Database> | ExpressionBuilder<Database, never>;
+
 export type HouseholdMember = {
   readonly id: string;
   readonly name: string;
@@ -347,9 +373,20 @@ export async function listHousehold(
   personId: string,
   today: string,
 ): Promise<HouseholdMember[]> {
+  return toHousehold(await householdQuery(deps.db, deps, actor, personId, today).execute());
+}
+
+/** The people in scope living at the person's current addresses today (a query, alone or inside another). */
+export function householdQuery(
+  source: QuerySource,
+  deps: Pick<Deps, 'clock'>,
+  actor: Actor,
+  personId: string,
+  today: string,
+) {
   const normalisedLine = (column: string) =>
     sql<string>`lower(regexp_replace(${sql.ref(column)}, '\\s+', '', 'g'))`;
-  const rows = await deps.db
+  return source
     .selectFrom('person_addresses as mine')
     .innerJoin('person_addresses as theirs', (join) =>
       join
@@ -358,12 +395,13 @@ export async function listHousehold(
         .on(normalisedLine('theirs.line1'), '=', normalisedLine('mine.line1')),
     )
     .innerJoin('people', 'people.id', 'theirs.person_id')
-    .select([
+    .select((eb) => [
       'people.id',
       'people.given_name',
       'people.family_name',
       'people.date_of_birth',
       'people.is_child',
+      eb.case().when(restrictedFrom(actor, deps.clock)(eb)).then(true).else(false).end().as('restricted'),
     ])
     .distinct()
     .where('mine.person_id', '=', personId)
@@ -374,29 +412,24 @@ export async function listHousehold(
     .where('people.merged_into', 'is', null)
     .where(personInScope(actor, 'read', deps.clock))
     .orderBy('people.date_of_birth')
-    .orderBy('people.id')
-    .execute();
+    .orderBy('people.id');
+}
+
+export function toHousehold(
+  rows: readonly {
+    id: string;
+    given_name: string;
+    family_name: string;
+    date_of_birth: string | null;
+    is_child: boolean;
+    restricted: boolean;
+  }[],
+): HouseholdMember[] {
   // Of a restricted record, only the name is shown.
-  const restricted = new Set(
-    rows.length === 0
-      ? []
-      : (
-          await deps.db
-            .selectFrom('people')
-            .select('id')
-            .where(
-              'id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .where(restrictedFrom(actor, deps.clock))
-            .execute()
-        ).map((r) => r.id),
-  );
   return rows.map((r) => ({
     id: r.id,
     name: `${r.given_name} ${r.family_name}`,
-    dateOfBirth: restricted.has(r.id) ? null : r.date_of_birth,
+    dateOfBirth: r.restricted ? null : r.date_of_birth,
     isChild: r.is_child,
   }));
 }

@@ -1,11 +1,19 @@
 import type { Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database } from '../../db/database.ts';
 import { recordAudit, recordView } from '../../platform/audit/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
 import { personInScope } from '../access/person-scope.ts';
-import { listAddresses, listHousehold, type AddressView, type HouseholdMember } from './addresses.ts';
+import {
+  addressesQuery,
+  householdQuery,
+  toAddressViews,
+  toHousehold,
+  type AddressView,
+  type HouseholdMember,
+} from './addresses.ts';
 import {
   ErrorList,
   PERSON_FIELD_ORDER,
@@ -26,7 +34,6 @@ import {
 import {
   asFlag,
   canCreatePeople,
-  canWritePerson,
   insertPerson,
   isUuid,
   likelyDuplicates,
@@ -34,9 +41,9 @@ import {
   type DuplicateCandidate,
   type WritablePerson,
 } from './person-write.ts';
-import { listProfessionals, type ProfessionalView } from './professionals.ts';
-import { listRelationships, type RelationshipView } from './relationships.ts';
-import { restrictedFrom, restrictionFor } from './restrictions.ts';
+import { professionalsQuery, toProfessionalViews, type ProfessionalView } from './professionals.ts';
+import { relationshipsQuery, toRelationshipViews, type RelationshipView } from './relationships.ts';
+import { restrictedFrom } from './restrictions.ts';
 
 export type PersonSummary = {
   readonly id: string;
@@ -101,14 +108,26 @@ export async function viewPerson(
 ): Promise<PersonRecord> {
   if (!UUID.test(personId)) throw new NotFoundError();
   // The view (or the refusal) is committed before anything is shown: see recordView.
-  const row = await deps.db
+  const row = await scopedPerson(deps, actor, personId).executeTakeFirst();
+  return auditedView(deps, actor, personId, context, row);
+}
+
+/**
+ * The person if in the actor's read scope (no row otherwise), with their allocation and whether
+ * ordinary scope alone covers them (false: seen through break-glass). One query; callers may select
+ * more of the same row (the person page does).
+ */
+function scopedPerson(deps: Deps, actor: Actor, personId: string) {
+  // Every grant has expired by the end of time, so this asks for ordinary scope alone.
+  const endOfTime = { now: () => new Date('9999-12-31T00:00:00Z') };
+  return deps.db
     .selectFrom('people')
     .leftJoin('allocations', (join) =>
       join.onRef('allocations.person_id', '=', 'people.id').on('allocations.ended_at', 'is', null),
     )
     .leftJoin('teams', 'teams.id', 'allocations.team_id')
     .leftJoin('users as worker', 'worker.id', 'allocations.worker_user_id')
-    .select([
+    .select((eb) => [
       'people.id',
       'people.given_name',
       'people.family_name',
@@ -116,10 +135,40 @@ export async function viewPerson(
       'people.is_child',
       'teams.name as team_name',
       'worker.display_name as worker_name',
+      eb
+        .case()
+        .when(personInScope(actor, 'read', endOfTime)(eb))
+        .then(true)
+        .else(false)
+        .end()
+        .as('ordinary'),
     ])
     .where('people.id', '=', personId)
-    .where(personInScope(actor, 'read', deps.clock))
-    .executeTakeFirst();
+    .where(personInScope(actor, 'read', deps.clock));
+}
+
+type ScopedPersonRow = {
+  readonly id: string;
+  readonly given_name: string;
+  readonly family_name: string;
+  readonly date_of_birth: string | null;
+  readonly is_child: boolean;
+  readonly team_name: string | null;
+  readonly worker_name: string | null;
+  readonly ordinary: boolean;
+};
+
+/**
+ * Audits the view of a person read by scopedPerson: a refusal (no row: outside scope or missing) as
+ * `access.denied` and "not found"; otherwise a `person.view`, marked when break-glass was the basis.
+ */
+async function auditedView(
+  deps: Deps,
+  actor: Actor,
+  personId: string,
+  context: ViewContext,
+  row: ScopedPersonRow | undefined,
+): Promise<PersonRecord> {
   if (!row) {
     await recordView(deps.db, {
       actorUserId: actor.userId,
@@ -131,7 +180,7 @@ export async function viewPerson(
     });
     throw new NotFoundError();
   }
-  const viaBreakGlass = !(await isInOrdinaryScope(deps.db, actor, personId));
+  const viaBreakGlass = !row.ordinary;
   await recordView(deps.db, {
     actorUserId: actor.userId,
     action: 'person.view',
@@ -150,19 +199,6 @@ export async function viewPerson(
     workerName: row.worker_name,
     viaBreakGlass,
   };
-}
-
-/** Reads in the caller's transaction: on PGlite (one connection) a read outside it would wait forever. */
-async function isInOrdinaryScope(db: Deps['db'], actor: Actor, personId: string): Promise<boolean> {
-  // Every grant has expired by the end of time, so this asks for ordinary scope alone.
-  const endOfTime = { now: () => new Date('9999-12-31T00:00:00Z') };
-  const row = await db
-    .selectFrom('people')
-    .select('id')
-    .where('id', '=', personId)
-    .where(personInScope(actor, 'read', endOfTime))
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 export type AccessEntry = {
@@ -523,8 +559,37 @@ export async function personPage(
   personId: string,
   context: ViewContext,
 ): Promise<PersonPage> {
-  const person = await viewPerson(deps, actor, personId, context);
-  const restriction = await restrictionFor(deps, actor, personId);
+  if (!UUID.test(personId)) throw new NotFoundError();
+  // One read decides scope (read, write, break-glass), restriction and the details; the view is
+  // audited (and committed) before any section is read.
+  const row = await scopedPerson(deps, actor, personId)
+    .select((eb) => [
+      ...PERSON_DETAIL_COLUMNS.map((column) => `people.${column}` as const),
+      eb.case().when(restrictedFrom(actor, deps.clock)(eb)).then(true).else(false).end().as('restricted'),
+      eb
+        .selectFrom('person_restrictions as r')
+        .select('r.category')
+        .whereRef('r.person_id', '=', 'people.id')
+        .where('r.ended_at', 'is', null)
+        .orderBy('r.created_at')
+        .limit(1)
+        .as('restriction_category'),
+      eb
+        .case()
+        .when(
+          eb.and([
+            eb('people.merged_into', 'is', null),
+            personInScope(actor, 'write', deps.clock)(eb),
+            eb.not(restrictedFrom(actor, deps.clock)(eb)),
+          ]),
+        )
+        .then(true)
+        .else(false)
+        .end()
+        .as('can_write'),
+    ])
+    .executeTakeFirst();
+  const person = await auditedView(deps, actor, personId, context, row);
   const empty = {
     details: undefined,
     canWrite: false,
@@ -534,32 +599,44 @@ export async function personPage(
     relationships: [],
     professionals: [],
   };
-  if (restriction.restricted) return { person, restricted: { category: restriction.category }, ...empty };
+  if (!row) throw new NotFoundError(); // (auditedView has already refused it)
+  if (row.restricted)
+    return {
+      person,
+      restricted: { category: row.restriction_category ?? 'high_profile' },
+      ...empty,
+    };
+  const details = Object.fromEntries(
+    PERSON_DETAIL_COLUMNS.map((column) => [column, row[column]]),
+  ) as PersonDetails & { readonly version: number };
   const today = isoToday(deps.clock.now());
-  const [details, canWrite, names, addresses, relationships, professionals] = await Promise.all([
-    deps.db
-      .selectFrom('people')
-      .select(PERSON_DETAIL_COLUMNS)
-      .where('id', '=', personId)
-      .executeTakeFirstOrThrow(),
-    canWritePerson(deps, actor, personId),
-    deps.db
-      .selectFrom('person_names')
-      .select(['id', 'kind', 'given_name', 'family_name', 'used_until'])
-      .where('person_id', '=', personId)
-      .orderBy('used_until', 'desc')
-      .orderBy('created_at', 'desc')
-      .execute(),
-    listAddresses(deps, personId, today),
-    listRelationships(deps, actor, personId, today),
-    listProfessionals(deps, personId, today),
-  ]);
-  const household = await listHousehold(deps, actor, personId, today);
+  // The sections in one query, each as JSON (dates stay ISO strings, as the drivers give them).
+  const sections = await deps.db
+    .selectNoFrom((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom('person_names')
+          .select(['id', 'kind', 'given_name', 'family_name', 'used_until'])
+          .where('person_id', '=', personId)
+          .orderBy('used_until', 'desc')
+          .orderBy('created_at', 'desc'),
+      ).as('names'),
+      jsonArrayFrom(addressesQuery(eb, personId)).as('addresses'),
+      jsonArrayFrom(relationshipsQuery(eb, actor, deps.clock, personId)).as('relationships'),
+      jsonArrayFrom(professionalsQuery(eb, personId)).as('professionals'),
+      jsonArrayFrom(householdQuery(eb, deps, actor, personId, today)).as('household'),
+    ])
+    .executeTakeFirstOrThrow();
+  const names = sections.names;
+  const addresses = toAddressViews(sections.addresses, today);
+  const relationships = toRelationshipViews(sections.relationships, personId, today);
+  const professionals = toProfessionalViews(sections.professionals, today);
+  const household = toHousehold(sections.household);
   return {
     person,
     restricted: undefined,
     details,
-    canWrite,
+    canWrite: row.can_write,
     names: names.map((n) => ({
       id: n.id,
       kind: n.kind,

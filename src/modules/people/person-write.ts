@@ -88,19 +88,6 @@ export async function findVisiblePerson(
   return { id: row.id, isChild: row.is_child };
 }
 
-/** Whether this actor may change this person's record (for showing "Change" links). */
-export async function canWritePerson(deps: Deps, actor: Actor, personId: string): Promise<boolean> {
-  const row = await deps.db
-    .selectFrom('people')
-    .select('id')
-    .where('id', '=', personId)
-    .where('merged_into', 'is', null)
-    .where(personInScope(actor, 'write', deps.clock))
-    .where((eb) => eb.not(restrictedFrom(actor, deps.clock)(eb)))
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** The team a new record is allocated to: the creator's first team. */
 export function creatorTeam(actor: Actor): string | undefined {
   return actor.teamIds[0];

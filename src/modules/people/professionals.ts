@@ -16,6 +16,7 @@ import {
   type DateParts,
   type FormSource,
 } from './person-form.ts';
+import type { QuerySource } from './addresses.ts';
 import { isUuid, requireWritable, type WritablePerson } from './person-write.ts';
 
 /** Professionals involved with a child or adult: their school, GP, health visitor, and so on. */
@@ -239,13 +240,33 @@ export async function listProfessionals(
   personId: string,
   today: string,
 ): Promise<ProfessionalView[]> {
-  const rows = await deps.db
+  return toProfessionalViews(await professionalsQuery(deps.db, personId).execute(), today);
+}
+
+/** The professionals involved with a person, newest first (a query, alone or inside another). */
+export function professionalsQuery(source: QuerySource, personId: string) {
+  return source
     .selectFrom('professionals_involved')
-    .selectAll()
+    .select(['id', 'role', 'name', 'organisation', 'phone', 'email', 'started_on', 'ended_on'])
     .where('person_id', '=', personId)
     .orderBy('started_on', 'desc')
-    .orderBy('created_at', 'desc')
-    .execute();
+    .orderBy('created_at', 'desc');
+}
+
+/** The current ones first. */
+export function toProfessionalViews(
+  rows: readonly {
+    id: string;
+    role: string;
+    name: string;
+    organisation: string | null;
+    phone: string | null;
+    email: string | null;
+    started_on: string | null;
+    ended_on: string | null;
+  }[],
+  today: string,
+): ProfessionalView[] {
   const views = rows.map((r) => ({
     id: r.id,
     role: r.role,

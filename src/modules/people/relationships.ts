@@ -1,6 +1,7 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
@@ -20,7 +21,6 @@ import {
   type FormSource,
 } from './person-form.ts';
 import {
-  asFlag,
   creatorTeam,
   insertPerson,
   isUuid,
@@ -30,6 +30,7 @@ import {
   type DuplicateCandidate,
   type WritablePerson,
 } from './person-write.ts';
+import type { QuerySource } from './addresses.ts';
 import { restrictedFrom } from './restrictions.ts';
 
 /**
@@ -319,50 +320,85 @@ export async function listRelationships(
   personId: string,
   today: string,
 ): Promise<RelationshipView[]> {
-  const rows = await deps.db
-    .selectFrom('relationships as r')
-    .innerJoin('people as p', 'p.id', 'r.person_id')
-    .innerJoin('people as rp', 'rp.id', 'r.related_person_id')
-    .select([
-      'r.id',
-      'r.person_id',
-      'r.related_person_id',
-      'r.kind',
-      'r.parental_responsibility',
-      'r.in_family_network',
-      'r.network_note',
-      'r.started_on',
-      'r.ended_on',
-      'p.given_name as p_given',
-      'p.family_name as p_family',
-      'p.is_child as p_child',
-      'p.date_of_birth as p_dob',
-      'rp.given_name as rp_given',
-      'rp.family_name as rp_family',
-      'rp.is_child as rp_child',
-      'rp.date_of_birth as rp_dob',
-    ])
-    .where((eb) => eb.or([eb('r.person_id', '=', personId), eb('r.related_person_id', '=', personId)]))
-    .orderBy('r.created_at')
-    .execute();
-  const otherIds = [
-    ...new Set(rows.map((r) => (r.person_id === personId ? r.related_person_id : r.person_id))),
-  ];
-  const access =
-    otherIds.length === 0
-      ? []
-      : await deps.db
-          .selectFrom('people')
-          .select((eb) => [
-            'id',
-            asFlag(eb, personInScope(actor, 'read', deps.clock)(eb)).as('visible'),
-            asFlag(eb, restrictedFrom(actor, deps.clock)(eb)).as('restricted'),
-          ])
-          .where('id', 'in', otherIds)
-          .execute();
-  const visible = new Set(access.filter((a) => a.visible).map((a) => a.id));
-  // Of a restricted record, only the name is shown.
-  const restricted = new Set(access.filter((a) => a.restricted).map((a) => a.id));
+  const rows = await relationshipsQuery(deps.db, actor, deps.clock, personId).execute();
+  return toRelationshipViews(rows, personId, today);
+}
+
+/**
+ * The relationships of one person with the actor's view of the other person (in scope, restricted),
+ * oldest first (a query, alone or inside another).
+ */
+export function relationshipsQuery(source: QuerySource, actor: Actor, clock: Clock, personId: string) {
+  return (
+    source
+      .selectFrom('relationships as r')
+      .innerJoin('people as p', 'p.id', 'r.person_id')
+      .innerJoin('people as rp', 'rp.id', 'r.related_person_id')
+      // The other person of each relationship, for the actor's view of them (scope and restriction).
+      .innerJoin('people', (join) =>
+        join.on(
+          'people.id',
+          '=',
+          sql<string>`CASE WHEN r.person_id = ${personId} THEN r.related_person_id ELSE r.person_id END`,
+        ),
+      )
+      .select((eb) => [
+        eb
+          .case()
+          .when(personInScope(actor, 'read', clock)(eb))
+          .then(true)
+          .else(false)
+          .end()
+          .as('visible'),
+        eb.case().when(restrictedFrom(actor, clock)(eb)).then(true).else(false).end().as('restricted'),
+        'r.id',
+        'r.person_id',
+        'r.related_person_id',
+        'r.kind',
+        'r.parental_responsibility',
+        'r.in_family_network',
+        'r.network_note',
+        'r.started_on',
+        'r.ended_on',
+        'p.given_name as p_given',
+        'p.family_name as p_family',
+        'p.is_child as p_child',
+        'p.date_of_birth as p_dob',
+        'rp.given_name as rp_given',
+        'rp.family_name as rp_family',
+        'rp.is_child as rp_child',
+        'rp.date_of_birth as rp_dob',
+      ])
+      .where((eb) => eb.or([eb('r.person_id', '=', personId), eb('r.related_person_id', '=', personId)]))
+      .orderBy('r.created_at')
+  );
+}
+
+export function toRelationshipViews(
+  rows: readonly {
+    id: string;
+    person_id: string;
+    related_person_id: string;
+    kind: string;
+    parental_responsibility: boolean;
+    in_family_network: boolean;
+    network_note: string | null;
+    started_on: string | null;
+    ended_on: string | null;
+    p_given: string;
+    p_family: string;
+    p_child: boolean;
+    p_dob: string | null;
+    rp_given: string;
+    rp_family: string;
+    rp_child: boolean;
+    rp_dob: string | null;
+    visible: boolean;
+    restricted: boolean;
+  }[],
+  personId: string,
+  today: string,
+): RelationshipView[] {
   return rows.map((r) => {
     const forward = r.person_id === personId;
     const otherName = forward ? `${r.rp_given} ${r.rp_family}` : `${r.p_given} ${r.p_family}`;
@@ -373,8 +409,9 @@ export async function listRelationships(
       otherPersonId,
       otherName,
       otherIsChild: forward ? r.rp_child : r.p_child,
-      otherDateOfBirth: restricted.has(otherPersonId) ? null : forward ? r.rp_dob : r.p_dob,
-      otherVisible: visible.has(otherPersonId),
+      // Of a restricted record, only the name is shown.
+      otherDateOfBirth: r.restricted ? null : forward ? r.rp_dob : r.p_dob,
+      otherVisible: r.visible,
       label: relationshipLabel(r.kind, forward ? 'person' : 'related'),
       kind: r.kind,
       forward,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   careFormContext,
-  careOverview,
+  carePage,
   changeLegalStatus,
   endCare,
   movePlacement,
@@ -165,13 +165,11 @@ export async function careRoutes(app: FastifyInstance, options: { deps: Deps }):
   const { deps } = options;
 
   app.get<ChildParams>('/children/:id/care', async (request, reply) => {
-    const actor = actorOf(request);
-    const overview = await careOverview(deps, actor, {
+    const { overview, record } = await carePage(deps, actorOf(request), {
       personId: request.params.id,
       requestId: request.id,
       route: '/children/:id/care',
     });
-    const record = await wellbeingRecord(deps, actor, { personId: request.params.id, requestId: request.id });
     return reply.view('pages/care/index.njk', {
       ...overview,
       record,
