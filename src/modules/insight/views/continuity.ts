@@ -57,9 +57,9 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
     ? sql`SELECT a2.person_id FROM ${relation(ctx.source, 'insight_allocations')} a2
         WHERE a2.started_at < (${nextDay}::date::timestamp AT TIME ZONE 'Europe/London')
           AND (a2.ended_at IS NULL OR a2.ended_at >= (${from}::date::timestamp AT TIME ZONE 'Europe/London'))
-        UNION SELECT h2.person_id FROM ${relation(ctx.source, 'insight_lead_changes')} h2
+        UNION ALL SELECT h2.person_id FROM ${relation(ctx.source, 'insight_lead_changes')} h2
         WHERE ${inPeriod(ctx.filters, { column: 'h2.changed_at', timestamp: true })}`
-    : sql`SELECT person_id FROM al UNION SELECT person_id FROM ch`;
+    : sql`SELECT person_id FROM al UNION ALL SELECT person_id FROM ch`;
   const result = await sql<Tally>`
     WITH al AS MATERIALIZED (
       SELECT a.allocation_id, a.person_id, a.team_id, a.worker_user_id, a.is_lead, a.employment,
@@ -83,12 +83,17 @@ async function tallies(ctx: InsightContext): Promise<Tally[]> {
       JOIN c ON c.person_id = a.person_id
       WHERE ${childWhere}
     ),
+    per_worker AS (
+      -- Each child's workers first (hashed), then counted: distinct workers without sorting every allocation.
+      SELECT person_id, worker_user_id, bool_or(is_lead) AS lead, bool_or(employment = 'agency') AS agency
+      FROM alloc GROUP BY person_id, worker_user_id
+    ),
     per_child AS (
       SELECT person_id,
-        count(DISTINCT worker_user_id)::int AS workers,
-        count(DISTINCT worker_user_id) FILTER (WHERE is_lead)::int AS lead_workers,
-        bool_or(employment = 'agency') AS had_agency
-      FROM alloc GROUP BY person_id
+        count(worker_user_id)::int AS workers,
+        count(worker_user_id) FILTER (WHERE lead)::int AS lead_workers,
+        bool_or(agency) AS had_agency
+      FROM per_worker GROUP BY person_id
     ),
     changes AS MATERIALIZED (
       SELECT h.person_id, h.from_team_id, h.to_team_id, h.team_changed, h.worker_changed, h.change_reason
