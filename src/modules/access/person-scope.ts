@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { sql, type AliasableExpression, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { londonDate, type Clock } from '../../platform/clock.ts';
 import { scopeFor, type Actor } from './actor.ts';
@@ -17,6 +17,20 @@ export function personInScope(
   clock: Clock,
 ): (eb: ExpressionBuilder<Database, 'people'>) => Expression<SqlBool> {
   return personInScopeFor(actor, 'person', action, clock);
+}
+
+/**
+ * `personInScopeFor` as a true/false column, for a page that reads whether the actor may also change
+ * (or allocate) the record in the same query as the record itself.
+ */
+export function personInScopeFlag(
+  actor: Actor,
+  resource: string,
+  action: string,
+  clock: Clock,
+): (eb: ExpressionBuilder<Database, 'people'>) => AliasableExpression<boolean> {
+  const inScope = personInScopeFor(actor, resource, action, clock);
+  return (eb) => eb.case().when(inScope(eb)).then(true).else(false).end();
 }
 
 /**

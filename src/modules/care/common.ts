@@ -4,7 +4,7 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { can, type Actor } from '../access/actor.ts';
-import { personInScopeFor } from '../access/person-scope.ts';
+import { personInScopeFlag, personInScopeFor } from '../access/person-scope.ts';
 import { restrictedFrom } from '../people/restrictions.ts';
 import { ErrorList, parseDate, type DateParts } from '../people/person-form.ts';
 import { normalisePostcode } from '../people/identifiers.ts';
@@ -65,13 +65,7 @@ export async function readableCareChild(
       'people.given_name',
       'people.family_name',
       'people.date_of_birth',
-      eb
-        .case()
-        .when(personInScopeFor(actor, 'help', 'write', deps.clock)(eb))
-        .then(true)
-        .else(false)
-        .end()
-        .as('writable'),
+      personInScopeFlag(actor, 'help', 'write', deps.clock)(eb).as('writable'),
     ])
     .where('people.id', '=', personId)
     .where('people.merged_into', 'is', null)

@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { NotFoundError, VersionConflictError, differingFields } from '../../platform/errors.ts';
 import type { Actor } from '../access/actor.ts';
-import { personInScopeFor } from '../access/person-scope.ts';
+import { personInScopeFlag, personInScopeFor } from '../access/person-scope.ts';
 import { ErrorList, parseDate, type DateParts } from '../people/person-form.ts';
 import { restrictedFrom } from '../people/restrictions.ts';
 import { UUID, auditChildView, londonDate, type Executor, type HelpAction } from './access.ts';
@@ -112,20 +112,8 @@ async function findHelpChildWithRights(
       'people.id',
       'people.given_name',
       'people.family_name',
-      eb
-        .case()
-        .when(personInScopeFor(actor, 'help', 'write', clock)(eb))
-        .then(true)
-        .else(false)
-        .end()
-        .as('can_write'),
-      eb
-        .case()
-        .when(personInScopeFor(actor, 'help', 'allocate', clock)(eb))
-        .then(true)
-        .else(false)
-        .end()
-        .as('can_allocate'),
+      personInScopeFlag(actor, 'help', 'write', clock)(eb).as('can_write'),
+      personInScopeFlag(actor, 'help', 'allocate', clock)(eb).as('can_allocate'),
     ])
     .where('people.id', '=', personId)
     .where('people.merged_into', 'is', null)
