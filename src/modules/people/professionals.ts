@@ -255,16 +255,7 @@ export function professionalsQuery(source: QuerySource, personId: string) {
 
 /** The current ones first. */
 export function toProfessionalViews(
-  rows: readonly {
-    id: string;
-    role: string;
-    name: string;
-    organisation: string | null;
-    phone: string | null;
-    email: string | null;
-    started_on: string | null;
-    ended_on: string | null;
-  }[],
+  rows: readonly (CheckedProfessional & { id: string })[],
   today: string,
 ): ProfessionalView[] {
   const views = rows.map((r) => ({
